@@ -1,0 +1,66 @@
+//! The HTML document and the router: every page of the panel is declared here.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
+use crate::dashboard::DashboardPage;
+use crate::pages::{ComingSoonPage, NotFoundPage};
+use crate::ui::{layout::Layout, nav::Module, theme::THEME_BOOT_SCRIPT};
+
+/// The whole HTML document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                // Applies the saved or system theme before the first paint, so dark mode never flashes.
+                <script>{THEME_BOOT_SCRIPT}</script>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body class="h-full bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The panel: layout around the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gantry.css" />
+        <Title formatter=|page: String| format!("{page} · Gantry") />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage />
+                    <Route path=path!("/login") view=LoginPage />
+                    <Route path=path!("/login/verify") view=VerifyPage />
+                    <Route path=path!("/mfa/enroll") view=EnrollPage />
+                    <Route path=path!("/account") view=SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/services") view=|| view! { <ComingSoonPage module=Module::Services /> } />
+                    <Route path=path!("/templates") view=|| view! { <ComingSoonPage module=Module::Templates /> } />
+                    <Route path=path!("/containers") view=|| view! { <ComingSoonPage module=Module::Containers /> } />
+                    <Route path=path!("/secrets") view=|| view! { <ComingSoonPage module=Module::Secrets /> } />
+                    <Route path=path!("/integrations") view=|| view! { <ComingSoonPage module=Module::Integrations /> } />
+                    <Route path=path!("/monitoring") view=|| view! { <ComingSoonPage module=Module::Monitoring /> } />
+                    <Route path=path!("/billing") view=|| view! { <ComingSoonPage module=Module::Billing /> } />
+                    <Route path=path!("/audit") view=crate::audit::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings") view=|| view! { <ComingSoonPage module=Module::Settings /> } />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,382 @@
+//! Encryption at rest: the master key and AES-256-GCM sealing of secrets stored in PostgreSQL.
+//!
+//! Every secret Gantry keeps in the database (TOTP seeds, integration tokens, ...) is sealed with
+//! one master key that never enters the database, so a leaked dump or backup alone reveals nothing.
+//! The key comes from configuration, or from `<data dir>/master.key`, which is generated on first
+//! start when neither exists. Callers pass associated data (AAD) naming what a value is and whom it
+//! belongs to (e.g. `b"totp:<user id>"`), so a sealed value copied into another row fails to open.
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use rand::rngs::OsRng;
+use rand::RngCore;
+use secrecy::zeroize::Zeroizing;
+use secrecy::{ExposeSecret, SecretBox};
+
+/// Length of an AES-256 key.
+const KEY_LEN: usize = 32;
+/// Length of a GCM nonce (96 bits, the size GCM is designed for).
+const NONCE_LEN: usize = 12;
+/// Length of the GCM authentication tag appended to the ciphertext.
+const TAG_LEN: usize = 16;
+/// Name of the generated key file inside the data directory.
+pub const KEY_FILE_NAME: &str = "master.key";
+
+/// What can go wrong loading keys or opening sealed values. Messages never include key material.
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    #[error("invalid master key: {0}")]
+    InvalidKey(&'static str),
+    #[error("the master key file {path} is invalid: {reason}")]
+    InvalidKeyFile { path: PathBuf, reason: &'static str },
+    #[error("could not {action} the master key file {path}: {source}")]
+    KeyFileIo {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("sealed value is too short to be valid")]
+    Malformed,
+    #[error("sealed value could not be decrypted (wrong key, wrong context or tampered data)")]
+    Decrypt,
+}
+
+/// The 32-byte key every sealed value depends on. Zeroed on drop; `Debug` shows nothing of it.
+pub struct MasterKey(SecretBox<[u8; KEY_LEN]>);
+
+impl MasterKey {
+    /// Parses a key given as standard base64 (44 characters) or as 64 hex characters.
+    pub fn from_base64(encoded: &str) -> Result<Self, CryptoError> {
+        let encoded = encoded.trim();
+        // 64 hex characters can never be base64 of 32 bytes (that is 44 characters), so the
+        // length alone tells the two forms apart without guessing.
+        let bytes = if encoded.len() == 2 * KEY_LEN {
+            Zeroizing::new(hex::decode(encoded).map_err(|_| CryptoError::InvalidKey(NOT_ENCODED))?)
+        } else {
+            Zeroizing::new(
+                BASE64
+                    .decode(encoded)
+                    .map_err(|_| CryptoError::InvalidKey(NOT_ENCODED))?,
+            )
+        };
+        if bytes.len() != KEY_LEN {
+            return Err(CryptoError::InvalidKey("it must decode to exactly 32 bytes"));
+        }
+        // Filled in place so no stray copy of the key is left on the stack.
+        Ok(Self(SecretBox::init_with_mut(|key: &mut [u8; KEY_LEN]| {
+            key.copy_from_slice(&bytes)
+        })))
+    }
+
+    /// A fresh key from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        Self(SecretBox::init_with_mut(|key: &mut [u8; KEY_LEN]| {
+            OsRng.fill_bytes(key)
+        }))
+    }
+
+    /// The key as standard base64: only for writing the key file once.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.0.expose_secret())
+    }
+}
+
+const NOT_ENCODED: &str = "it is neither standard base64 nor 64 hex characters";
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey([redacted])")
+    }
+}
+
+/// Seals and opens values with AES-256-GCM under the master key.
+#[derive(Clone)]
+pub struct Cipher(Aes256Gcm);
+
+impl Cipher {
+    pub fn new(key: &MasterKey) -> Self {
+        Self(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key.0.expose_secret())))
+    }
+
+    /// Encrypts `plaintext` bound to `aad`; returns `nonce || ciphertext || tag`.
+    ///
+    /// The nonce is random per call: with 96 bits, collisions stay negligible for far more values
+    /// than Gantry will ever seal under one key, and no counter has to survive restarts.
+    pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        OsRng.fill_bytes(&mut nonce);
+        let ciphertext = self
+            .0
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+            // Encryption only fails for inputs beyond GCM's limit (~64 GiB), far above any value
+            // stored in a database row.
+            .expect("AES-GCM encryption of an in-memory value cannot fail");
+        let mut sealed = Vec::with_capacity(NONCE_LEN + ciphertext.len());
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&ciphertext);
+        sealed
+    }
+
+    /// Decrypts a value made by [`Cipher::seal`] with the same key and `aad`.
+    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        if sealed.len() < NONCE_LEN + TAG_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        self.0
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+            .map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+impl fmt::Debug for Cipher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Cipher(AES-256-GCM, [redacted])")
+    }
+}
+
+/// Where the master key came from, so startup can log it (and warn loudly about a new file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySource {
+    /// Given in configuration (`GANTRY_MASTER_KEY` or its `_FILE` variant).
+    Configured,
+    /// Read from an existing key file.
+    File(PathBuf),
+    /// Generated now and written to this file: it must be backed up, or sealed data is lost.
+    GeneratedFile(PathBuf),
+}
+
+/// The configured key if any; else `<data_dir>/master.key`, created (mode 0600) when absent.
+pub fn load_or_create_master_key(
+    configured: Option<&str>,
+    data_dir: &Path,
+) -> Result<(MasterKey, KeySource), CryptoError> {
+    if let Some(encoded) = configured {
+        return Ok((MasterKey::from_base64(encoded)?, KeySource::Configured));
+    }
+    let path = data_dir.join(KEY_FILE_NAME);
+    match read_key_file(&path) {
+        Ok(key) => return Ok((key, KeySource::File(path))),
+        Err(CryptoError::KeyFileIo { source, .. }) if source.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let key = MasterKey::generate();
+    if publish_key_file(&key, data_dir, &path)? {
+        Ok((key, KeySource::GeneratedFile(path)))
+    } else {
+        // Another process created the file between our read and our write: use its key.
+        Ok((read_key_file(&path)?, KeySource::File(path)))
+    }
+}
+
+fn read_key_file(path: &Path) -> Result<MasterKey, CryptoError> {
+    let contents = Zeroizing::new(fs::read_to_string(path).map_err(key_file_io("read", path))?);
+    MasterKey::from_base64(&contents).map_err(|e| match e {
+        CryptoError::InvalidKey(reason) => CryptoError::InvalidKeyFile {
+            path: path.to_path_buf(),
+            reason,
+        },
+        other => other,
+    })
+}
+
+/// Writes the key to `path` without ever overwriting an existing file; `false` if one exists.
+///
+/// The key is written and synced to a private temporary file first, then hard-linked into place:
+/// linking fails if the target exists, so two processes never overwrite each other, and no reader
+/// can see a half-written key file (as it could with `create_new` followed by a write).
+fn publish_key_file(key: &MasterKey, data_dir: &Path, path: &Path) -> Result<bool, CryptoError> {
+    fs::create_dir_all(data_dir).map_err(key_file_io("create the directory for", path))?;
+    let tmp = data_dir.join(format!(".{KEY_FILE_NAME}.{}.tmp", uuid::Uuid::new_v4()));
+    let written = write_private_file(&tmp, key.to_base64().as_bytes()).map_err(key_file_io("write", &tmp));
+    let linked = written.and_then(|()| match fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(key_file_io("create", path)(e)),
+    });
+    // Best effort: a leftover temporary file is harmless, and the link result is what matters.
+    let _ = fs::remove_file(&tmp);
+    if linked? {
+        // Sync the directory so the new name survives a crash: losing the key loses every secret.
+        File::open(data_dir)
+            .and_then(|dir| dir.sync_all())
+            .map_err(key_file_io("sync the directory of", path))?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents)?;
+    file.write_all(b"\n")?;
+    file.sync_all()
+}
+
+fn key_file_io(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> CryptoError {
+    let path = path.to_path_buf();
+    move |source| CryptoError::KeyFileIo { action, path, source }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn cipher() -> Cipher {
+        Cipher::new(&MasterKey::generate())
+    }
+
+    /// A fresh directory under the system temp dir, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> Self {
+            let dir = std::env::temp_dir().join(format!("gantry-crypto-test-{}", uuid::Uuid::new_v4()));
+            fs::create_dir_all(&dir).expect("create temp dir");
+            Self(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn a_sealed_value_opens_to_the_same_plaintext() {
+        let cipher = cipher();
+        let sealed = cipher.seal(b"totp:1", b"top secret");
+        assert_eq!(sealed.len(), NONCE_LEN + b"top secret".len() + TAG_LEN);
+        assert_eq!(cipher.open(b"totp:1", &sealed).expect("opens"), b"top secret");
+    }
+
+    #[test]
+    fn sealing_twice_uses_a_fresh_nonce() {
+        let cipher = cipher();
+        assert_ne!(cipher.seal(b"", b"same"), cipher.seal(b"", b"same"));
+    }
+
+    #[test]
+    fn tampered_ciphertext_fails_to_decrypt() {
+        let cipher = cipher();
+        let mut sealed = cipher.seal(b"aad", b"plaintext");
+        let last = sealed.len() - 1;
+        sealed[NONCE_LEN] ^= 1;
+        assert!(matches!(cipher.open(b"aad", &sealed), Err(CryptoError::Decrypt)));
+        sealed[NONCE_LEN] ^= 1;
+        sealed[last] ^= 0x80;
+        assert!(matches!(cipher.open(b"aad", &sealed), Err(CryptoError::Decrypt)));
+    }
+
+    #[test]
+    fn the_wrong_aad_fails_to_decrypt() {
+        let cipher = cipher();
+        let sealed = cipher.seal(b"totp:1", b"plaintext");
+        assert!(matches!(cipher.open(b"totp:2", &sealed), Err(CryptoError::Decrypt)));
+    }
+
+    #[test]
+    fn the_wrong_key_fails_to_decrypt() {
+        let sealed = cipher().seal(b"aad", b"plaintext");
+        assert!(matches!(cipher().open(b"aad", &sealed), Err(CryptoError::Decrypt)));
+    }
+
+    #[test]
+    fn input_shorter_than_nonce_and_tag_is_malformed() {
+        let cipher = cipher();
+        assert!(matches!(cipher.open(b"", &[]), Err(CryptoError::Malformed)));
+        assert!(matches!(
+            cipher.open(b"", &[0u8; NONCE_LEN + TAG_LEN - 1]),
+            Err(CryptoError::Malformed)
+        ));
+        // Exactly nonce + tag is an empty plaintext's shape: it gets as far as the tag check.
+        assert!(matches!(
+            cipher.open(b"", &[0u8; NONCE_LEN + TAG_LEN]),
+            Err(CryptoError::Decrypt)
+        ));
+    }
+
+    #[test]
+    fn a_key_round_trips_through_base64_and_hex() {
+        let key = MasterKey::generate();
+        let encoded = key.to_base64();
+        let sealed = Cipher::new(&key).seal(b"", b"x");
+        let from_base64 = MasterKey::from_base64(&encoded).expect("base64 key");
+        assert_eq!(Cipher::new(&from_base64).open(b"", &sealed).expect("opens"), b"x");
+        let hex = hex::encode(BASE64.decode(&encoded).expect("decodes"));
+        let from_hex = MasterKey::from_base64(&hex).expect("hex key");
+        assert_eq!(Cipher::new(&from_hex).open(b"", &sealed).expect("opens"), b"x");
+    }
+
+    #[test]
+    fn bad_keys_are_refused_without_echoing_them() {
+        let short = BASE64.encode([7u8; 16]);
+        let long_hex = "ab".repeat(33);
+        for bad in [
+            "not base64 at all!",
+            short.as_str(),
+            long_hex.as_str(),
+            "zz".repeat(32).as_str(),
+            "",
+        ] {
+            let error = MasterKey::from_base64(bad).expect_err("refused");
+            assert!(matches!(error, CryptoError::InvalidKey(_)));
+            let message = error.to_string();
+            assert!(bad.is_empty() || !message.contains(bad), "{message} leaks the key");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_key() {
+        let key = MasterKey::generate();
+        let encoded = key.to_base64();
+        assert!(!format!("{key:?}").contains(&encoded));
+        assert_eq!(format!("{:?}", Cipher::new(&key)), "Cipher(AES-256-GCM, [redacted])");
+    }
+
+    #[test]
+    fn a_configured_key_wins_over_the_key_file() {
+        let dir = TempDir::new();
+        let configured = MasterKey::generate().to_base64();
+        let (key, source) = load_or_create_master_key(Some(&configured), &dir.0).expect("configured key");
+        assert_eq!(source, KeySource::Configured);
+        assert_eq!(key.to_base64(), configured);
+        assert!(!dir.0.join(KEY_FILE_NAME).exists());
+    }
+
+    #[test]
+    fn the_key_file_is_created_private_then_reused() {
+        let dir = TempDir::new();
+        let path = dir.0.join(KEY_FILE_NAME);
+        let (first, source) = load_or_create_master_key(None, &dir.0).expect("generated key");
+        assert_eq!(source, KeySource::GeneratedFile(path.clone()));
+        let mode = fs::metadata(&path).expect("key file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+
+        let (second, source) = load_or_create_master_key(None, &dir.0).expect("reused key");
+        assert_eq!(source, KeySource::File(path));
+        assert_eq!(first.to_base64(), second.to_base64());
+        let leftovers = fs::read_dir(&dir.0).expect("list dir").count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_corrupt_key_file_is_an_error_not_a_new_key() {
+        let dir = TempDir::new();
+        fs::write(dir.0.join(KEY_FILE_NAME), "garbage").expect("write");
+        let error = load_or_create_master_key(None, &dir.0).expect_err("refused");
+        assert!(matches!(error, CryptoError::InvalidKeyFile { .. }));
+    }
+}

@@ -1,0 +1,28 @@
+//! Gantry's application crate: every feature from page to SQL.
+//!
+//! A tour:
+//! - [`app`] holds the HTML shell and the router: one route per page.
+//! - [`ui`] is the small UI kit every page uses (layout, navigation, cards, empty states).
+//! - [`dashboard`] is the first feature: real figures read from PostgreSQL.
+//! - [`pages`] holds the pages that belong to no feature yet: modules still to come, 404.
+//! - [`error`] is [`error::AppError`], the one error type that crosses the wire.
+//! - [`state`] (server only) is [`state::AppState`], provided once to SSR and server functions.
+//!
+//! The crate compiles twice: with `ssr` for the server (sqlx and friends) and with `hydrate` for
+//! the browser, where only `#[island]` components become WASM; everything else stays HTML.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod crypto;
+pub mod dashboard;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request_meta;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+pub use app::{shell, App};

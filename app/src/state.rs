@@ -1,0 +1,54 @@
+//! [`AppState`]: what the server hands to every page render and server function.
+
+use std::sync::{atomic::AtomicBool, Arc};
+
+use axum::extract::FromRef;
+use chrono::{DateTime, Utc};
+use leptos::prelude::{use_context, LeptosOptions};
+use sqlx::PgPool;
+
+use crate::error::AppError;
+
+/// Where the panel's database lives, for display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseMode {
+    /// Gantry's own PostgreSQL cluster in its data directory.
+    Embedded,
+    /// A server named by `DATABASE_URL`.
+    External,
+}
+
+/// Facts about this running process.
+#[derive(Clone, Debug)]
+pub struct ServerInfo {
+    pub started_at: DateTime<Utc>,
+    pub database: DatabaseMode,
+}
+
+/// What sign-in needs: the key that seals TOTP seeds, the password hasher, session lifetimes.
+pub struct Security {
+    pub cipher: crate::crypto::Cipher,
+    pub hasher: crate::auth::server::password::PasswordHasher,
+    /// A session unused this long is signed out.
+    pub session_idle: chrono::Duration,
+    /// A session is signed out this long after sign-in, however active.
+    pub session_lifetime: chrono::Duration,
+}
+
+/// Built once at start-up; cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub info: Arc<ServerInfo>,
+    pub security: Arc<Security>,
+    /// Set once the first admin exists; `/setup` is gone for good from then on.
+    pub setup_done: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// The state provided by the server to the current render or server function.
+    pub fn current() -> Result<Self, AppError> {
+        use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+    }
+}

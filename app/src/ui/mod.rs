@@ -1,0 +1,10 @@
+//! The UI kit shared by every page: layout, navigation, theme, cards and empty states.
+
+pub mod card;
+pub mod empty_state;
+pub mod form;
+pub mod icon;
+pub mod layout;
+pub mod nav;
+pub mod page_header;
+pub mod theme;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs the build toolchain Gantry needs, from the package registries only.
+# Idempotent: every step checks first and does nothing when the tool is already there.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.11
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "apt: installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+install_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || { log "rustup: adding wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
+}
+
+# cargo-leptos 0.3.11's lockfile pins cargo-util-schemas 0.14.2, which needs a newer rustc than
+# this machine's; installing from a copy of its source with that one crate pinned back works.
+install_cargo_leptos() {
+  if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then return; fi
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on 2 cores, once)"
+  local src
+  src=$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION 2>/dev/null | head -n1 || true)
+  if [ -z "$src" ]; then
+    env -u CARGO_TARGET_DIR cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked >/dev/null 2>&1 || true
+    src=$(ls -d "$HOME"/.cargo/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION | head -n1)
+  fi
+  local work
+  work=$(mktemp -d)
+  cp -r "$src" "$work/cargo-leptos"
+  (cd "$work/cargo-leptos" && cargo update -q -p cargo-util-schemas --precise 0.14.1)
+  env -u CARGO_TARGET_DIR CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --path "$work/cargo-leptos" --locked --features no_downloads
+  rm -rf "$work"
+}
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+install_wasm_bindgen() {
+  local root want
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  want=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' "$root/Cargo.lock")
+  if wasm-bindgen --version 2>/dev/null | grep -q " $want\$"; then return; fi
+  log "installing wasm-bindgen-cli $want"
+  env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+install_node_tools() {
+  local root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -x "$root/node_modules/.bin/tailwindcss" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    log "npm ci (Tailwind, binaryen, Playwright)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+install_build_tools() {
+  apt_install postgresql pkg-config
+  install_wasm_target
+  install_cargo_leptos
+  install_wasm_bindgen
+  install_node_tools
+}
