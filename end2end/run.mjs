@@ -147,7 +147,7 @@ async function main() {
   state.tests = spawn(process.execPath, ['--test', '--test-concurrency=1', ...extra, 'end2end/tests/'], {
     cwd: REPO,
     stdio: 'inherit',
-    env: { ...process.env, GANTRY_E2E_URL: baseUrl },
+    env: { ...process.env, GANTRY_E2E_URL: baseUrl, GANTRY_E2E_DB: dbUrl.href },
   });
   const [code, signal] = await new Promise((resolve) => state.tests.once('exit', (c, s) => resolve([c, s])));
   await stopServer();

@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
 use crate::dashboard::DashboardPage;
 use crate::pages::{ComingSoonPage, NotFoundPage};
+use crate::secrets::{EditSecretPage, ImportPage, KeysPage, NewSecretPage, SecretDetailPage, SecretsPage};
 use crate::ui::{layout::Layout, nav::Module, theme::THEME_BOOT_SCRIPT};
 
 /// The whole HTML document, rendered on the server around [`App`].
@@ -53,7 +54,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services") view=|| view! { <ComingSoonPage module=Module::Services /> } />
                     <Route path=path!("/templates") view=|| view! { <ComingSoonPage module=Module::Templates /> } />
                     <Route path=path!("/containers") view=|| view! { <ComingSoonPage module=Module::Containers /> } />
-                    <Route path=path!("/secrets") view=|| view! { <ComingSoonPage module=Module::Secrets /> } />
+                    <Route path=path!("/secrets") view=SecretsPage ssr=SsrMode::Async />
+                    <Route path=path!("/secrets/new") view=NewSecretPage ssr=SsrMode::Async />
+                    <Route path=path!("/secrets/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/secrets/:id") view=SecretDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/secrets/:id/edit") view=EditSecretPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/keys") view=KeysPage ssr=SsrMode::Async />
                     <Route path=path!("/integrations") view=|| view! { <ComingSoonPage module=Module::Integrations /> } />
                     <Route path=path!("/monitoring") view=|| view! { <ComingSoonPage module=Module::Monitoring /> } />
                     <Route path=path!("/billing") view=|| view! { <ComingSoonPage module=Module::Billing /> } />

@@ -21,6 +21,7 @@ pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod request_meta;
+pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;

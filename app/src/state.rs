@@ -25,9 +25,12 @@ pub struct ServerInfo {
     pub database: DatabaseMode,
 }
 
-/// What sign-in needs: the key that seals TOTP seeds, the password hasher, session lifetimes.
+/// What sign-in and secrets need: the key ring, the password hasher, session lifetimes.
 pub struct Security {
-    pub cipher: crate::crypto::Cipher,
+    /// The root keys that wrap the data keys of TOTP seeds and secrets.
+    pub keys: crate::crypto::keyring::Keyring,
+    /// How many versions of each secret are kept.
+    pub secret_versions_kept: i32,
     pub hasher: crate::auth::server::password::PasswordHasher,
     /// A session unused this long is signed out.
     pub session_idle: chrono::Duration,

@@ -8,6 +8,8 @@ import { OUTPUT_DIR } from './browser.mjs';
 export const ADMIN = { email: 'ada@example.com', name: 'Ada Lovelace', password: 'quartz lantern orbit meadow 42' };
 export const AUTH_STATE = path.join(OUTPUT_DIR, 'auth-state.json');
 export const SECRETS_SEEN = path.join(OUTPUT_DIR, 'secrets-seen.json');
+/** The admin's TOTP key and the last time step used, left by the journey for later files. */
+export const ADMIN_TOTP = path.join(OUTPUT_DIR, 'admin-totp.json');
 
 const STEP = 30;
 const stepNow = () => Math.floor(Date.now() / 1000 / STEP);

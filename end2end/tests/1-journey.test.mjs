@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, screenshot } from '../lib/browser.mjs';
-import { ADMIN, AUTH_STATE, codeForStep, freshCode, rememberSecrets } from '../lib/auth.mjs';
+import fs from 'node:fs';
+import { ADMIN, ADMIN_TOTP, AUTH_STATE, codeForStep, freshCode, rememberSecrets } from '../lib/auth.mjs';
 import { BASE_URL } from '../lib/browser.mjs';
 
 const READY_MS = 30_000;
@@ -114,6 +115,7 @@ test('first run to recovery-code sign-in, as a person does it', async () => {
   assert.match(await b.getByTestId('notice').innerText(), /recovery code; 9 left/);
   await screenshot(b, 'dashboard-after-recovery');
   await b.context().storageState({ path: AUTH_STATE });
+  fs.writeFileSync(ADMIN_TOTP, JSON.stringify({ key, lastStep }));
 
   // The same code never works twice.
   const c = await newPage();

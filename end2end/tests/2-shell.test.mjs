@@ -76,13 +76,13 @@ test('mobile navigation drawer opens and closes', () => withPage(browser, { stor
 test('a coming-soon module page is reachable from the navigation', () => withPage(browser, { storageState: AUTH_STATE, }, async (page) => {
   await page.goto('/');
   await page.locator(THEME_TOGGLE).waitFor({ timeout: HYDRATED_MS }); // click only after hydration
-  await page.locator(MAIN_NAV).getByRole('link', { name: 'Secrets', exact: true }).first().click();
-  await page.waitForURL((url) => url.pathname.endsWith('/secrets'));
-  await page.locator('h1', { hasText: 'Secrets' }).waitFor();
-  assert.equal(await h1Text(page), 'Secrets');
+  await page.locator(MAIN_NAV).getByRole('link', { name: 'Integrations', exact: true }).first().click();
+  await page.waitForURL((url) => url.pathname.endsWith('/integrations'));
+  await page.locator('h1', { hasText: 'Integrations' }).waitFor();
+  assert.equal(await h1Text(page), 'Integrations');
   await page.getByText('Coming soon').first().waitFor({ state: 'visible' });
-  const direct = await fetch(`${BASE_URL}/secrets`);
-  assert.equal(direct.status, 200, 'deep link to /secrets works');
+  const direct = await fetch(`${BASE_URL}/integrations`);
+  assert.equal(direct.status, 200, 'deep link to /integrations works');
 }));
 
 test('unknown pages answer 404 with a friendly page', () => withPage(browser, { storageState: AUTH_STATE, }, async (page) => {

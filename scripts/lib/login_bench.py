@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Measures sign-in against a running Gantry: sets up the first admin, then times the password
-step (argon2id, the expensive part) over many logins from several threads, and the TOTP step.
+step (argon2id, the expensive part) over many logins from several threads, and the TOTP step;
+then the secrets figures (secret_store_bench.py) with the admin's fresh session.
 
 Usage: login_bench.py BASE_URL [LOGINS] [THREADS]
 """
@@ -13,6 +14,8 @@ import time
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
+
+import secret_store_bench
 
 BASE = sys.argv[1]
 LOGINS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
@@ -75,3 +78,6 @@ print(f"  login password step ({len(latencies)} logins, {THREADS} threads): "
       f"p50 {p(0.50):.1f} ms, p99 {p(0.99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms")
 print(f"  logins/s (password step, argon2id m=19 MiB t=2 p=1): {len(latencies) / wall:.1f}")
 print(f"  TOTP step (one sign-in): {totp_ms:.1f} ms")
+
+print("\n\033[1mSecrets\033[0m")
+secret_store_bench.run(call, admin)

@@ -24,6 +24,17 @@ pub enum Tool {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditTool),
+    /// The encryption keys.
+    #[command(subcommand)]
+    Keys(KeysTool),
+}
+
+/// What to do with the encryption keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum KeysTool {
+    /// Generates a new root key in the key file, re-wraps every data key with it and retires the
+    /// old one. Safe while Gantry runs: the server picks up the new key by itself.
+    Rotate,
 }
 
 /// What to do with the audit log.
@@ -93,6 +104,11 @@ pub struct Config {
         conflicts_with = "master_key"
     )]
     master_key_file: Option<PathBuf>,
+
+    /// How many versions of each secret are kept (older ones are deleted).
+    #[arg(long, env = "GANTRY_SECRET_VERSIONS", default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub secret_versions: u16,
 
     /// Minutes without activity after which a session is signed out.
     #[arg(long, env = "GANTRY_SESSION_IDLE_MINUTES", default_value_t = 30, value_name = "MINUTES",
@@ -179,9 +195,14 @@ impl Config {
         self.database.as_ref()
     }
 
-    /// The configured master key, or `None` to use the key file in the data directory.
-    pub fn master_key(&self) -> Option<&SecretString> {
-        self.master.as_ref()
+    /// Where the root key is: given directly, a named file, or the data directory's key file.
+    pub fn root_key_source(&self) -> app::crypto::keyring::RootKeySource {
+        use app::crypto::keyring::RootKeySource;
+        match (&self.master_key_file, &self.master) {
+            (Some(path), _) => RootKeySource::File(path.clone()),
+            (None, Some(key)) => RootKeySource::Given(secrecy::ExposeSecret::expose_secret(key).to_owned().into()),
+            (None, None) => RootKeySource::DataDir(self.data_dir.clone()),
+        }
     }
 
     fn read_master_key(&self) -> Result<Option<SecretString>, ConfigExit> {

@@ -16,14 +16,16 @@ async fn healthz_and_readyz_are_ok_with_a_reachable_database(pool: PgPool) {
     assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["database"], "ok");
 }
 
-#[tokio::test]
-async fn readyz_fails_while_the_database_is_unreachable() {
+#[sqlx::test(migrations = "../migrations")]
+async fn readyz_fails_while_the_database_is_unreachable(reachable: PgPool) {
+    // The keys are opened on a real database at start-up; the server then loses its database.
+    let security = common::test_security(&reachable).await;
     // Port 1 on loopback: nothing listens, connections are refused at once.
     let pool = PgPoolOptions::new()
         .acquire_timeout(std::time::Duration::from_secs(1))
         .connect_lazy("postgres://postgres@127.0.0.1:1/gantry")
         .unwrap();
-    let app = spawn_app(pool).await;
+    let app = common::serve(pool, security, false).await;
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
     assert_eq!(

@@ -231,3 +231,50 @@ async fn gantry_audit_verify_reports_an_intact_and_a_tampered_log(pool: PgPool) 
         String::from_utf8_lossy(&broken.stdout)
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn gantry_keys_rotate_replaces_the_key_file_and_retires_the_old_key(pool: PgPool) {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("root.key");
+    let old_key = app::crypto::MasterKey::generate().to_base64();
+    std::fs::write(&key_file, &old_key).unwrap();
+    common::remember_secrets([old_key.as_str()]);
+    let url = url_of(&pool).await;
+
+    let rotated = gantry()
+        .env("DATABASE_URL", &url)
+        .env("GANTRY_MASTER_KEY_FILE", &key_file)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&rotated.stdout);
+    assert!(
+        rotated.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    assert!(stdout.contains("root key rotated"), "{stdout}");
+    let new_key = std::fs::read_to_string(&key_file).unwrap();
+    common::remember_secrets([new_key.trim()]);
+    assert_ne!(new_key.trim(), old_key, "the key file holds a new key");
+    assert!(
+        !stdout.contains(new_key.trim()) && !stdout.contains(&old_key),
+        "no key is printed"
+    );
+
+    let statuses: Vec<String> = sqlx::query_scalar("select status from root_keys order by created_at")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(statuses, vec!["retired", "active"]);
+
+    let with_old = gantry()
+        .env("DATABASE_URL", &url)
+        .env("GANTRY_MASTER_KEY", &old_key)
+        .args(["keys", "rotate"])
+        .output()
+        .unwrap();
+    assert!(!with_old.status.success());
+    let stderr = String::from_utf8_lossy(&with_old.stderr);
+    assert!(stderr.contains("does not match"), "{stderr}");
+}

@@ -7,7 +7,7 @@ pub mod server;
 pub mod types;
 mod views;
 
-pub use views::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
+pub use views::{EnrollPage, LoginPage, SecurityPage, SetupPage, StepUpPrompt, VerifyPage};
 
 /// The signed-in user's display name and email, for the top bar (server render only).
 pub fn signed_in_identity() -> Option<(String, String)> {

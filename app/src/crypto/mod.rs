@@ -1,10 +1,15 @@
-//! Encryption at rest: the master key and AES-256-GCM sealing of secrets stored in PostgreSQL.
+//! Encryption at rest: the master (root) key, AES-256-GCM sealing, and the key hierarchy.
 //!
-//! Every secret Gantry keeps in the database (TOTP seeds, integration tokens, ...) is sealed with
-//! one master key that never enters the database, so a leaked dump or backup alone reveals nothing.
-//! The key comes from configuration, or from `<data dir>/master.key`, which is generated on first
-//! start when neither exists. Callers pass associated data (AAD) naming what a value is and whom it
-//! belongs to (e.g. `b"totp:<user id>"`), so a sealed value copied into another row fails to open.
+//! Every secret Gantry keeps in the database (TOTP seeds, secret values, integration tokens) is
+//! sealed with a per-scope data key ([`envelope`]); data keys are stored wrapped by the root key
+//! ([`keyring`]), which never enters the database, so a leaked dump or backup alone reveals
+//! nothing, and rotating the root key only re-wraps data keys. The root key comes from
+//! configuration, or from `<data dir>/master.key`, generated on first start when neither exists.
+//! Callers pass associated data (AAD) naming what a value is and whom it belongs to (e.g.
+//! `gantry:totp:<user id>`), so a sealed value copied into another row fails to open.
+
+pub mod envelope;
+pub mod keyring;
 
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
@@ -48,6 +53,8 @@ pub enum CryptoError {
     Malformed,
     #[error("sealed value could not be decrypted (wrong key, wrong context or tampered data)")]
     Decrypt,
+    #[error("sealed value has an unknown format version {0}")]
+    UnknownFormat(u8),
 }
 
 /// The 32-byte key every sealed value depends on. Zeroed on drop; `Debug` shows nothing of it.
@@ -82,6 +89,21 @@ impl MasterKey {
         Self(SecretBox::init_with_mut(|key: &mut [u8; KEY_LEN]| {
             OsRng.fill_bytes(key)
         }))
+    }
+
+    /// The raw key bytes: only for hashing into an id or wrapping a data key.
+    pub(crate) fn expose_bytes(&self) -> &[u8; KEY_LEN] {
+        self.0.expose_secret()
+    }
+
+    /// A key from exactly 32 raw bytes (an unwrapped data key).
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
+        if bytes.len() != KEY_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        Ok(Self(SecretBox::init_with_mut(|key: &mut [u8; KEY_LEN]| {
+            key.copy_from_slice(bytes)
+        })))
     }
 
     /// The key as standard base64: only for writing the key file once.
@@ -178,7 +200,7 @@ pub fn load_or_create_master_key(
     }
 }
 
-fn read_key_file(path: &Path) -> Result<MasterKey, CryptoError> {
+pub(crate) fn read_key_file(path: &Path) -> Result<MasterKey, CryptoError> {
     let contents = Zeroizing::new(fs::read_to_string(path).map_err(key_file_io("read", path))?);
     MasterKey::from_base64(&contents).map_err(|e| match e {
         CryptoError::InvalidKey(reason) => CryptoError::InvalidKeyFile {
@@ -215,7 +237,7 @@ fn publish_key_file(key: &MasterKey, data_dir: &Path, path: &Path) -> Result<boo
     Ok(false)
 }
 
-fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub(crate) fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
     file.write_all(contents)?;
     file.write_all(b"\n")?;

@@ -22,9 +22,18 @@ pub struct SystemFacts {
     pub migrations_applied: i64,
 }
 
+/// Secrets and where their rotation stands.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretCounts {
+    pub total: i64,
+    pub due: i64,
+    pub overdue: i64,
+}
+
 /// Everything on the dashboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardSummary {
     pub services: ServiceCounts,
+    pub secrets: SecretCounts,
     pub system: SystemFacts,
 }

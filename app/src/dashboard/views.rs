@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::api::get_dashboard;
-use super::types::{DashboardSummary, SystemFacts};
+use super::types::{DashboardSummary, SecretCounts, SystemFacts};
 use crate::pages::ErrorPanel;
 use crate::ui::{
     card::{Card, StatCard},
@@ -66,8 +66,38 @@ fn Summary(summary: DashboardSummary) -> impl IntoView {
                     .into_any()
                 }}
             </div>
-            <System facts=summary.system />
+            <div class="space-y-6">
+                <Secrets counts=summary.secrets />
+                <System facts=summary.system />
+            </div>
         </div>
+    }
+}
+
+#[component]
+fn Secrets(counts: SecretCounts) -> impl IntoView {
+    let attention = counts.due + counts.overdue > 0;
+    view! {
+        <Card title="Secrets">
+            <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="dashboard-secrets">
+                {format!("{} stored, encrypted at rest.", counts.total)}
+            </p>
+            {attention.then(|| view! {
+                <p class="mt-2 flex flex-wrap gap-2 text-sm">
+                    {(counts.overdue > 0).then(|| view! {
+                        <a href="/secrets?rotation=overdue" data-testid="dashboard-overdue" class="rounded bg-red-100 px-2 py-0.5 font-medium text-red-800 hover:underline dark:bg-red-900 dark:text-red-200">
+                            {format!("{} overdue for rotation", counts.overdue)}
+                        </a>
+                    })}
+                    {(counts.due > 0).then(|| view! {
+                        <a href="/secrets?rotation=due" data-testid="dashboard-due" class="rounded bg-amber-100 px-2 py-0.5 font-medium text-amber-800 hover:underline dark:bg-amber-900 dark:text-amber-200">
+                            {format!("{} due soon", counts.due)}
+                        </a>
+                    })}
+                </p>
+            })}
+            <a href="/secrets" class="mt-3 inline-block text-sm font-semibold text-indigo-600 hover:text-indigo-500 dark:text-indigo-400">"Open Secrets"</a>
+        </Card>
     }
 }
 

@@ -6,7 +6,10 @@ use std::{net::SocketAddr, path::Path, process::Command, sync::Arc};
 
 use app::{
     auth::server::password::PasswordHasher,
-    crypto::{Cipher, MasterKey},
+    crypto::{
+        keyring::{Keyring, RootKeySource},
+        MasterKey,
+    },
     state::{DatabaseMode, Security},
 };
 use reqwest::cookie::{CookieStore, Jar};
@@ -36,16 +39,16 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 
 /// Like [`spawn_app`], choosing whether cookies are marked for HTTPS.
 pub async fn spawn_app_with_cookies(pool: PgPool, secure_cookies: bool) -> TestApp {
+    let security = test_security(&pool).await;
+    serve(pool, security, secure_cookies).await
+}
+
+/// Serves the real router for `pool` with the given keys and settings.
+pub async fn serve(pool: PgPool, security: Security, secure_cookies: bool) -> TestApp {
     init_logs();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("bound address");
-    let state = app_state(
-        pool,
-        Path::new("target/site"),
-        addr,
-        DatabaseMode::External,
-        test_security(),
-    );
+    let state = app_state(pool, Path::new("target/site"), addr, DatabaseMode::External, security);
     let app = router(state, secure_cookies);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -128,10 +131,20 @@ pub fn remember_secrets<'a>(values: impl IntoIterator<Item = &'a str>) {
     }
 }
 
-/// Sign-in settings as in production, with a fresh random master key.
-pub fn test_security() -> Security {
+/// The root key every test app of this test process uses, so one database can be served twice.
+pub fn test_root_key() -> String {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| MasterKey::generate().to_base64()).clone()
+}
+
+/// Sign-in and secrets settings as in production, with this process's random root key.
+pub async fn test_security(pool: &PgPool) -> Security {
+    let keys = Keyring::open(RootKeySource::Given(test_root_key().into()), pool)
+        .await
+        .expect("the test root key opens the test database");
     Security {
-        cipher: Cipher::new(&MasterKey::generate()),
+        keys,
+        secret_versions_kept: 10,
         hasher: PasswordHasher::new(),
         session_idle: chrono::Duration::minutes(30),
         session_lifetime: chrono::Duration::hours(12),

@@ -11,3 +11,4 @@ pub use enroll::EnrollPage;
 pub use login::{LoginPage, VerifyPage};
 pub use security::SecurityPage;
 pub use setup::SetupPage;
+pub use step_up::StepUpPrompt;

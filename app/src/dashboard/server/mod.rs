@@ -4,7 +4,7 @@ mod repo;
 
 use chrono::Utc;
 
-use super::types::{DashboardSummary, SystemFacts};
+use super::types::{DashboardSummary, SecretCounts, SystemFacts};
 use crate::error::AppError;
 use crate::state::{AppState, DatabaseMode};
 
@@ -12,8 +12,10 @@ use crate::state::{AppState, DatabaseMode};
 pub async fn summary(state: &AppState) -> Result<DashboardSummary, AppError> {
     let services = repo::service_counts(&state.pool).await?;
     let database = repo::database_facts(&state.pool).await?;
+    let (total, due, overdue) = crate::secrets::server::read::rotation_counts(state).await?;
     Ok(DashboardSummary {
         services,
+        secrets: SecretCounts { total, due, overdue },
         system: SystemFacts {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             uptime_secs: (Utc::now() - state.info.started_at).num_seconds(),

@@ -3,7 +3,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use tower_sessions::Session;
 
-use super::{audit, audit_alone, field_error, now_unix, totp_aad};
+use super::{audit, audit_alone, field_error, now_unix, open_seed, totp_aad};
 use crate::{
     auth::{
         server::{
@@ -26,11 +26,7 @@ pub async fn step_up(state: &AppState, meta: &RequestMeta, user: &AuthUser, code
     let sealed = row.totp_secret.ok_or(AppError::Forbidden)?;
     let limits = [Limit::second_factor(user.id)];
     throttle::check(&state.pool, &limits).await?;
-    let secret = state
-        .security
-        .cipher
-        .open(&totp_aad(user.id), &sealed)
-        .map_err(AppError::internal)?;
+    let secret = open_seed(state, &totp_aad(user.id), &sealed).await?;
     let accepted = match totp::verify(&secret, code, now_unix(), row.totp_last_step) {
         Some(step) => repo::advance_totp_step(&state.pool, user.id, step).await?,
         None => false,

@@ -7,7 +7,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::{audit, complete_sign_in, now_unix, totp_aad};
+use super::{audit, complete_sign_in, now_unix, open_seed, seal_seed, totp_aad};
 use crate::{
     auth::{
         server::{
@@ -52,7 +52,9 @@ pub async fn start(state: &AppState, cookie: &Session, who: &Enrollee) -> Result
         });
     }
     let secret = totp::new_secret();
-    let sealed = state.security.cipher.seal(&pending_aad(user.id), &secret);
+    let mut conn = state.pool.acquire().await?;
+    let sealed = seal_seed(state, &mut conn, &pending_aad(user.id), &secret).await?;
+    drop(conn);
     session::put(cookie, ENROLL_KEY, STANDARD.encode(sealed)).await?;
     let url = totp::otpauth_url(&secret, "Gantry", &user.email);
     Ok(EnrollmentStart {
@@ -79,11 +81,7 @@ pub async fn confirm(
         });
     };
     let sealed = STANDARD.decode(sealed).map_err(AppError::internal)?;
-    let secret = state
-        .security
-        .cipher
-        .open(&pending_aad(user.id), &sealed)
-        .map_err(AppError::internal)?;
+    let secret = open_seed(state, &pending_aad(user.id), &sealed).await?;
     let Some(step) = totp::verify(&secret, code, now_unix(), None) else {
         return Err(super::field_error(
             "code",
@@ -92,8 +90,8 @@ pub async fn confirm(
     };
     let codes = recovery::generate();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|code| recovery::hash(code)).collect();
-    let stored = state.security.cipher.seal(&totp_aad(user.id), &secret);
     let mut tx = state.pool.begin().await?;
+    let stored = seal_seed(state, &mut tx, &totp_aad(user.id), &secret).await?;
     repo::set_totp(&mut tx, user.id, &stored, step).await?;
     repo::replace_recovery_codes(&mut tx, user.id, &hashes).await?;
     let action = if matches!(who, Enrollee::FirstTime(_)) {

@@ -6,7 +6,7 @@
 use secrecy::SecretString;
 use tower_sessions::Session;
 
-use super::{audit_alone, complete_sign_in, now_unix, totp_aad};
+use super::{audit_alone, complete_sign_in, now_unix, open_seed, totp_aad};
 use crate::{
     audit::server::{record_alone, NewAuditEntry},
     auth::server::{
@@ -148,11 +148,7 @@ pub async fn second_factor_step(
     throttle::check(&state.pool, &limits).await?;
     let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     let via = if digits.len() == 6 && digits.chars().all(|c| c.is_ascii_digit()) {
-        let secret = state
-            .security
-            .cipher
-            .open(&totp_aad(user.id), sealed)
-            .map_err(AppError::internal)?;
+        let secret = open_seed(state, &totp_aad(user.id), sealed).await?;
         let accepted = match totp::verify(&secret, &digits, now_unix(), user.totp_last_step) {
             Some(step) => repo::advance_totp_step(&state.pool, user.id, step).await?,
             None => false,

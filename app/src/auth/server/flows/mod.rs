@@ -71,6 +71,33 @@ pub(super) fn now_unix() -> u64 {
     Utc::now().timestamp().max(0) as u64
 }
 
+/// The data key that seals TOTP seeds.
+const TOTP_SCOPE: &str = "system:totp";
+
+/// Seals a TOTP seed under the `system:totp` data key, bound to `aad`.
+pub(super) async fn seal_seed(
+    state: &AppState,
+    conn: &mut sqlx::PgConnection,
+    aad: &[u8],
+    seed: &[u8],
+) -> Result<Vec<u8>, AppError> {
+    crate::crypto::envelope::seal(conn, &state.security.keys, TOTP_SCOPE, aad, seed)
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Opens a TOTP seed sealed by [`seal_seed`].
+pub(super) async fn open_seed(
+    state: &AppState,
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<secrecy::zeroize::Zeroizing<Vec<u8>>, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    crate::crypto::envelope::open(&mut conn, &state.security.keys, aad, sealed)
+        .await
+        .map_err(AppError::internal)
+}
+
 /// The associated data that binds a sealed TOTP seed to its user.
 pub(super) fn totp_aad(user_id: Uuid) -> Vec<u8> {
     format!("gantry:totp:{user_id}").into_bytes()

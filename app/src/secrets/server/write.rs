@@ -1,0 +1,305 @@
+//! Every change to a secret: create, edit, roll back, rotate, delete. Each is one transaction
+//! holding the change, the new sealed version, its audit entry and (for new values) an event.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::generate::generate;
+use super::repo::{self, NewRow, NewVersion};
+use super::scope::{field_error, invalid, Scope};
+use super::values::{audit, ensure_scope_exists, not_found, parse_id, read_version, seal_value};
+use crate::auth::server::AuthUser;
+use crate::error::{AppError, FieldError};
+use crate::request_meta::RequestMeta;
+use crate::secrets::types::{
+    check_name, check_value, parse_rotation_days, Generator, NewSecret, SecretChanges, MAX_DESCRIPTION_LEN,
+};
+use crate::state::AppState;
+
+/// The topic of the event every new value emits.
+pub const VALUE_CHANGED: &str = "secret.value_changed";
+
+/// Creates a secret with its first version; returns its id.
+pub async fn create(state: &AppState, meta: &RequestMeta, user: &AuthUser, form: NewSecret) -> Result<Uuid, AppError> {
+    let mut errors = Vec::new();
+    let mut field = |field: &str, result: Result<(), &'static str>| {
+        if let Err(message) = result {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            });
+        }
+    };
+    let name = form.name.trim().to_owned();
+    field("name", check_name(&name));
+    let description = form.description.trim().to_owned();
+    field("description", check_description(&description));
+    let rotation_days = parse_rotation_days(&form.rotation_days);
+    field("rotation_days", rotation_days.map(|_| ()));
+    let generator = match form.generator.trim() {
+        "" => None,
+        other => match Generator::parse(other) {
+            Some(generator) => Some(generator),
+            None => {
+                field("generator", Err("Choose one of the listed generators"));
+                None
+            }
+        },
+    };
+    let value: SecretString = match generator {
+        Some(generator) => generate(generator),
+        None => {
+            field("value", check_value(&form.value.0));
+            SecretString::from(form.value.0)
+        }
+    };
+    let scope = Scope::parse(&form.scope, &form.environment).map_err(|error| errors.push(error));
+    let (Ok(scope), true) = (scope, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+    let rotation_days = rotation_days.unwrap_or_default();
+
+    let mut tx = state.pool.begin().await?;
+    ensure_scope_exists(&mut tx, &scope).await?;
+    let id = Uuid::now_v7();
+    repo::insert(
+        &mut tx,
+        NewRow {
+            id,
+            name: &name,
+            scope: &scope,
+            description: &description,
+            generator: generator.map(Generator::as_str),
+            rotation_days,
+            actor_id: user.id,
+            actor_label: &user.email,
+        },
+    )
+    .await
+    .map_err(|err| duplicate_name(err, &name))?;
+    add_value(state, &mut tx, user, &scope, id, 1, &value, "created", None).await?;
+    audit(
+        &mut tx,
+        meta,
+        user,
+        "secret.created",
+        id,
+        json!({ "name": name, "scope": scope.data_key_scope(), "version": 1, "generated": generator.is_some() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves the description and policy, and a new version when a new value is given.
+pub async fn update(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    form: SecretChanges,
+) -> Result<(), AppError> {
+    let id = parse_id(&form.id)?;
+    let description = form.description.trim().to_owned();
+    let mut errors = Vec::new();
+    if let Err(message) = check_description(&description) {
+        errors.push(FieldError::new("description", message));
+    }
+    let rotation_days = parse_rotation_days(&form.rotation_days).map_err(|message| {
+        errors.push(FieldError::new("rotation_days", message));
+    });
+    let new_value = (!form.value.0.is_empty()).then(|| SecretString::from(form.value.0));
+    if let Some(Err(message)) = new_value.as_ref().map(|value| check_value(value.expose_secret())) {
+        errors.push(FieldError::new("value", message));
+    }
+    let (Ok(rotation_days), true) = (rotation_days, errors.is_empty()) else {
+        return Err(invalid(errors));
+    };
+
+    let mut tx = state.pool.begin().await?;
+    let row = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    repo::update_settings(&mut tx, id, &description, rotation_days, &user.email).await?;
+    let version = match &new_value {
+        Some(value) => {
+            let version = row.current_version + 1;
+            add_value(state, &mut tx, user, &row.scope(), id, version, value, "updated", None).await?;
+            Some(version)
+        }
+        None => None,
+    };
+    audit(
+        &mut tx,
+        meta,
+        user,
+        "secret.updated",
+        id,
+        json!({
+            "name": row.name,
+            "version": version.unwrap_or(row.current_version),
+            "value_changed": version.is_some(),
+            "description_changed": row.description != description,
+            "rotation_days": rotation_days,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes a new version equal to an old one; returns the new version number.
+pub async fn rollback(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    id: &str,
+    version: i32,
+) -> Result<i32, AppError> {
+    let id = parse_id(id)?;
+    let mut tx = state.pool.begin().await?;
+    let row = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    if version == row.current_version {
+        return Err(AppError::Conflict {
+            message: format!("Version {version} is already the current value"),
+        });
+    }
+    let value = read_version(&mut tx, &state.security.keys, id, version).await?;
+    let new_version = row.current_version + 1;
+    add_value(
+        state,
+        &mut tx,
+        user,
+        &row.scope(),
+        id,
+        new_version,
+        &value,
+        "rolled_back",
+        Some(version),
+    )
+    .await?;
+    audit(
+        &mut tx,
+        meta,
+        user,
+        "secret.rolled_back",
+        id,
+        json!({ "name": row.name, "version": new_version, "from_version": version }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new_version)
+}
+
+/// Rotates a generated secret: a fresh value of the same kind. Returns the new version number.
+pub async fn rotate(state: &AppState, meta: &RequestMeta, user: &AuthUser, id: &str) -> Result<i32, AppError> {
+    let id = parse_id(id)?;
+    let mut tx = state.pool.begin().await?;
+    let row = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    let Some(generator) = row.generator.as_deref().and_then(Generator::parse) else {
+        return Err(AppError::Conflict {
+            message: "This value was typed in, so Gantry cannot make a new one: enter the new value with Edit".into(),
+        });
+    };
+    let version = row.current_version + 1;
+    add_value(
+        state,
+        &mut tx,
+        user,
+        &row.scope(),
+        id,
+        version,
+        &generate(generator),
+        "rotated",
+        None,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        meta,
+        user,
+        "secret.rotated",
+        id,
+        json!({ "name": row.name, "version": version }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Deletes a secret and every version, once the user typed its name.
+pub async fn delete(
+    state: &AppState,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    id: &str,
+    confirm_name: &str,
+) -> Result<(), AppError> {
+    let id = parse_id(id)?;
+    let mut tx = state.pool.begin().await?;
+    let row = repo::lock(&mut tx, id).await?.ok_or_else(not_found)?;
+    if confirm_name.trim() != row.name {
+        return Err(field_error("confirm_name", format!("Type {} to confirm", row.name)));
+    }
+    repo::delete(&mut tx, id).await?;
+    audit(
+        &mut tx,
+        meta,
+        user,
+        "secret.deleted",
+        id,
+        json!({ "name": row.name, "scope": row.scope().data_key_scope(), "versions": row.current_version }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Seals `value` as `version` of the secret, makes it current, prunes old versions and emits
+/// the value-changed event.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn add_value(
+    state: &AppState,
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    scope: &Scope,
+    id: Uuid,
+    version: i32,
+    value: &SecretString,
+    origin: &str,
+    rolled_back_from: Option<i32>,
+) -> Result<(), AppError> {
+    let sealed = seal_value(conn, &state.security.keys, scope, id, version, value).await?;
+    repo::add_version(
+        conn,
+        NewVersion {
+            secret_id: id,
+            version,
+            sealed: &sealed,
+            origin,
+            rolled_back_from,
+            actor_id: user.id,
+            actor_label: &user.email,
+        },
+        state.security.secret_versions_kept,
+    )
+    .await?;
+    repo::emit_event(conn, VALUE_CHANGED, id, json!({ "version": version, "origin": origin })).await?;
+    Ok(())
+}
+
+fn check_description(description: &str) -> Result<(), &'static str> {
+    if description.chars().count() > MAX_DESCRIPTION_LEN {
+        return Err("Keep the description under 500 characters");
+    }
+    Ok(())
+}
+
+/// A unique-name violation as a field error; anything else stays internal.
+pub(super) fn duplicate_name(err: sqlx::Error, name: &str) -> AppError {
+    match &err {
+        sqlx::Error::Database(db) if db.constraint() == Some("secrets_scope_name_key") => {
+            field_error("name", format!("A secret named {name} already exists in this scope"))
+        }
+        _ => AppError::from(err),
+    }
+}
