@@ -85,6 +85,9 @@ test('a generated secret is created, revealed after a TOTP step-up, rotated and 
   assert.match(trail, /Rolled back/);
   await screenshot(page, 'secret-detail');
 
+  await page.goto('/secrets');
+  await page.getByTestId('secret-row').first().waitFor();
+  await screenshot(page, 'secrets-list');
   const html = await (await page.context().request.get('/secrets')).text();
   assert.ok(!html.includes(first) && !html.includes(second), 'the list page never carries a value');
   fs.writeFileSync(ADMIN_TOTP, JSON.stringify(totp));

@@ -61,7 +61,7 @@ fn NewSecretForm(services: Vec<ServiceOption>) -> impl IntoView {
                     on:input=move |ev| name.set(event_target_value(&ev))
                     aria-invalid=move || name_error.get().is_some().to_string()
                     aria-describedby="field-name-help"
-                    class=format!("{INPUT} font-mono uppercase")
+                    class=format!("{INPUT} font-mono")
                 />
                 <p id="field-name-help" class="mt-1 text-xs">
                     {move || match name_error.get() {
