@@ -11,6 +11,8 @@ use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
 use crate::dashboard::DashboardPage;
 use crate::pages::{ComingSoonPage, NotFoundPage};
 use crate::secrets::{EditSecretPage, ImportPage, KeysPage, NewSecretPage, SecretDetailPage, SecretsPage};
+use crate::services::{RegisterServicePage, ServiceDetailPage, ServicesPage};
+use crate::templates::{TemplateDetailPage, TemplatesPage};
 use crate::ui::{layout::Layout, nav::Module, theme::THEME_BOOT_SCRIPT};
 
 /// The whole HTML document, rendered on the server around [`App`].
@@ -51,8 +53,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login/verify") view=VerifyPage />
                     <Route path=path!("/mfa/enroll") view=EnrollPage />
                     <Route path=path!("/account") view=SecurityPage ssr=SsrMode::Async />
-                    <Route path=path!("/services") view=|| view! { <ComingSoonPage module=Module::Services /> } />
-                    <Route path=path!("/templates") view=|| view! { <ComingSoonPage module=Module::Templates /> } />
+                    <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/register") view=RegisterServicePage />
+                    <Route path=path!("/services/:slug") view=ServiceDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/containers") view=|| view! { <ComingSoonPage module=Module::Containers /> } />
                     <Route path=path!("/secrets") view=SecretsPage ssr=SsrMode::Async />
                     <Route path=path!("/secrets/new") view=NewSecretPage ssr=SsrMode::Async />

@@ -22,8 +22,10 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod request_meta;
 pub mod secrets;
+pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod templates;
 pub mod ui;
 
 pub use app::{shell, App};

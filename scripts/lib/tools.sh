@@ -75,3 +75,16 @@ install_build_tools() {
   install_wasm_bindgen
   install_node_tools
 }
+
+# kubernetes-validate (PyPI) checks rendered Kubernetes manifests against the official schemas;
+# it lives in a virtualenv under the cache so the system Python stays untouched.
+install_kubernetes_validate() {
+  local venv="$HOME/.cache/gantry/venv"
+  if [ ! -x "$venv/bin/kubernetes-validate" ]; then
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$venv"; }
+    log "pip: installing kubernetes-validate"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate
+  fi
+  export PATH="$venv/bin:$PATH"
+}

@@ -44,6 +44,8 @@ pub enum StartupError {
     Database(#[from] DatabaseError),
     #[error("{0}")]
     Security(#[from] crate::security::SecurityError),
+    #[error("{0}")]
+    Templates(#[from] app::templates::server::builtin::SyncError),
     #[error("cannot listen on {addr} (GANTRY_LISTEN): {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
@@ -70,6 +72,8 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let database = Database::open(config).await?;
         let security = crate::security::prepare(config, &database.pool).await?;
+        let templates = app::templates::server::builtin::sync(&database.pool).await?;
+        tracing::info!(templates, "built-in templates stored");
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartupError::Bind {

@@ -84,6 +84,7 @@ impl std::fmt::Debug for SecretText {
 
 /// How a generated secret's values are made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Generator {
     /// 32 characters from letters, digits and symbols.
     Password32,

@@ -1,4 +1,4 @@
-//! The UI kit shared by every page: layout, navigation, theme, cards and empty states.
+//! The UI kit shared by every page: layout, navigation, theme, cards, empty states, forms, times.
 
 pub mod card;
 pub mod empty_state;
@@ -8,3 +8,4 @@ pub mod layout;
 pub mod nav;
 pub mod page_header;
 pub mod theme;
+pub mod time;

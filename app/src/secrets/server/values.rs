@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::scope::Scope;
-use crate::audit::server::{record, NewAuditEntry};
+use crate::audit::server::record_by_user;
 use crate::auth::server::AuthUser;
 use crate::crypto::{envelope, keyring::Keyring};
 use crate::error::AppError;
@@ -112,15 +112,7 @@ pub async fn audit(
     secret_id: Uuid,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry = NewAuditEntry {
-        actor_id: Some(user.id),
-        actor_label: user.email.clone(),
-        action: action.into(),
-        object_type: "secret".into(),
-        object_id: Some(secret_id.to_string()),
-        detail,
-    };
-    record(conn, entry, meta).await?;
+    record_by_user(conn, meta, user, action, ("secret", secret_id), detail).await?;
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Small labels of the secrets pages: rotation status, scope, version origin.
+//! Small labels of the secrets pages: rotation status and version origin.
 
 use leptos::prelude::*;
 
@@ -30,14 +30,4 @@ pub fn origin_label(origin: &str, rolled_back_from: Option<i32>) -> String {
         ("imported", _) => "Imported from .env".into(),
         (other, _) => other.to_owned(),
     }
-}
-
-/// An RFC 3339 time as `YYYY-MM-DD HH:MM UTC`, with the exact time on hover.
-#[component]
-pub fn Time(at: String) -> impl IntoView {
-    let short = at
-        .get(..16)
-        .map(|s| format!("{} UTC", s.replace('T', " ")))
-        .unwrap_or_else(|| at.clone());
-    view! { <time datetime=at.clone() title=at class="whitespace-nowrap tabular-nums">{short}</time> }
 }

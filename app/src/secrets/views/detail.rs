@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::badges::{RotationBadge, Time};
+use super::badges::RotationBadge;
 use super::delete::DeleteSecretForm;
 use super::reveal::RevealValue;
 use super::versions::{RotateButton, VersionsTable};
@@ -13,6 +13,7 @@ use crate::pages::ErrorPanel;
 use crate::secrets::api::get_secret;
 use crate::secrets::types::{SecretDetail, TrailEntry};
 use crate::ui::card::Card;
+use crate::ui::time::Time;
 
 #[component]
 pub fn SecretDetailPage() -> impl IntoView {

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::badges::Time;
 use super::PRIMARY;
 use crate::auth::StepUpPrompt;
 use crate::error::AppError;
@@ -12,6 +11,7 @@ use crate::secrets::types::KeysOverview;
 use crate::ui::card::Card;
 use crate::ui::form::{form_message, go_to, hydrated, FormAlert};
 use crate::ui::page_header::PageHeader;
+use crate::ui::time::Time;
 
 #[component]
 pub fn KeysPage() -> impl IntoView {

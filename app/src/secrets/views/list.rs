@@ -4,11 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
-use super::badges::{RotationBadge, Time};
+use super::badges::RotationBadge;
 use super::{PRIMARY, SECONDARY};
 use crate::pages::ErrorPanel;
 use crate::secrets::api::list_secrets;
 use crate::secrets::types::{RotationStatus, SecretFilter, SecretList, SecretSummary};
+use crate::ui::time::Time;
 use crate::ui::{empty_state::EmptyState, nav::Module, page_header::PageHeader};
 
 #[component]

@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
-use super::badges::{origin_label, Time};
+use super::badges::origin_label;
 use super::SECONDARY;
 use crate::secrets::api::{RollbackSecret, RotateSecret};
 use crate::secrets::types::VersionInfo;
 use crate::ui::form::{form_message, go_to, hydrated, FormAlert};
+use crate::ui::time::Time;
 
 #[component]
 pub fn VersionsTable(id: String, versions: Vec<VersionInfo>, kept: i32) -> impl IntoView {

@@ -1,0 +1,13 @@
+//! The service registry: every service the business runs, its environments and how each runs.
+//!
+//! Pages: the list (`/services`, search, filters, sort, paging), register (`/services/register`),
+//! the service page with tabs (`/services/:slug`) and its edit forms.
+
+mod api;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod types;
+mod views;
+
+pub use api::*;
+pub use views::{RegisterServicePage, ServiceDetailPage, ServicesPage};
