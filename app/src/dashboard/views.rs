@@ -47,7 +47,7 @@ fn Summary(summary: DashboardSummary) -> impl IntoView {
                         <EmptyState
                             module=Module::Services
                             title="No services yet"
-                            body="Services you register or create from a template appear here with their health. The service registry is the next module to arrive."
+                            body="Services you register or create from a template appear here with their health."
                         >
                             <a href="/services" class="inline-flex rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500">
                                 "Open Services"
