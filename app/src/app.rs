@@ -11,6 +11,7 @@ use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
 use crate::dashboard::DashboardPage;
 use crate::pages::{ComingSoonPage, NotFoundPage};
 use crate::secrets::{EditSecretPage, ImportPage, KeysPage, NewSecretPage, SecretDetailPage, SecretsPage};
+use crate::services::wizard::{WizardPage, WizardStartPage};
 use crate::services::{RegisterServicePage, ServiceDetailPage, ServicesPage};
 use crate::templates::{TemplateDetailPage, TemplatesPage};
 use crate::ui::{layout::Layout, nav::Module, theme::THEME_BOOT_SCRIPT};
@@ -55,6 +56,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=SecurityPage ssr=SsrMode::Async />
                     <Route path=path!("/services") view=ServicesPage ssr=SsrMode::Async />
                     <Route path=path!("/services/register") view=RegisterServicePage />
+                    <Route path=path!("/services/new") view=WizardStartPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/new/:draft") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:slug") view=ServiceDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async />

@@ -23,6 +23,8 @@ pub enum DatabaseMode {
 pub struct ServerInfo {
     pub started_at: DateTime<Utc>,
     pub database: DatabaseMode,
+    /// Gantry's own files: the embedded database, the key file, service repositories (`git/`).
+    pub data_dir: std::path::PathBuf,
 }
 
 /// What sign-in and secrets need: the key ring, the password hasher, session lifetimes.

@@ -33,7 +33,7 @@ use tracing::Level;
 use crate::{
     config::Config,
     database::{Database, DatabaseError},
-    routes::{health, static_files},
+    routes::{git, health, static_files},
     shutdown,
 };
 
@@ -86,7 +86,14 @@ impl Application {
         } else {
             DatabaseMode::External
         };
-        let state = app_state(database.pool.clone(), &config.site_root, addr, mode, security);
+        let state = app_state(
+            database.pool.clone(),
+            &config.site_root,
+            addr,
+            mode,
+            security,
+            &config.data_dir,
+        );
         let router = router(state.clone(), config.secure_cookies);
         crate::jobs::spawn_session_cleanup(state);
         Ok(Self {
@@ -122,6 +129,7 @@ pub fn app_state(
     addr: SocketAddr,
     database: DatabaseMode,
     security: Security,
+    data_dir: &Path,
 ) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("gantry")
@@ -135,6 +143,7 @@ pub fn app_state(
         info: Arc::new(ServerInfo {
             started_at: Utc::now(),
             database,
+            data_dir: data_dir.to_path_buf(),
         }),
         security: Arc::new(security),
         setup_done: Arc::new(AtomicBool::new(false)),
@@ -158,6 +167,7 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/git/{*path}", get(git::serve))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), auth_gate))

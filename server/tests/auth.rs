@@ -591,6 +591,7 @@ async fn the_clean_up_job_deletes_only_expired_sessions(pool: PgPool) {
         "127.0.0.1:0".parse().unwrap(),
         app::state::DatabaseMode::External,
         common::test_security(&pool).await,
+        std::path::Path::new("target/test-data"),
     );
     let purged = server::jobs::purge_expired_sessions(&state).await.unwrap();
     assert!(purged >= 1);

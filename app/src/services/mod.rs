@@ -8,6 +8,7 @@ mod api;
 pub mod server;
 pub mod types;
 mod views;
+pub mod wizard;
 
 pub use api::*;
 pub use views::{RegisterServicePage, ServiceDetailPage, ServicesPage};

@@ -65,6 +65,9 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Err("Start with a lowercase letter");
     }
+    if matches!(slug, "new" | "register") {
+        return Err("That short name is taken by a Gantry page; choose another");
+    }
     if !slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

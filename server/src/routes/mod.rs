@@ -1,4 +1,5 @@
-//! HTTP routes outside Leptos: health probes now; webhooks and metrics later.
+//! HTTP routes outside Leptos: health probes and service repositories; webhooks and metrics later.
 
+pub mod git;
 pub mod health;
 pub mod static_files;

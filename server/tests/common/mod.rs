@@ -48,7 +48,15 @@ pub async fn serve(pool: PgPool, security: Security, secure_cookies: bool) -> Te
     init_logs();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("bound address");
-    let state = app_state(pool, Path::new("target/site"), addr, DatabaseMode::External, security);
+    let data_dir = std::env::temp_dir().join(format!("gantry-test-{}", uuid::Uuid::new_v4()));
+    let state = app_state(
+        pool,
+        Path::new("target/site"),
+        addr,
+        DatabaseMode::External,
+        security,
+        &data_dir,
+    );
     let app = router(state, secure_cookies);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

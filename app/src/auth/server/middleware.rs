@@ -36,7 +36,8 @@ pub async fn auth_gate(State(state): State<AppState>, session: Session, mut requ
         Ok(resolved) => resolved,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(err)).into_response(),
     };
-    let is_page = request.method() == Method::GET && !path.starts_with("/api/");
+    // Repositories are fetched by git, not browsed: they answer 401 instead of a sign-in page.
+    let is_page = request.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/git/");
     if is_page {
         let setup_done = match setup_done(&state).await {
             Ok(done) => done,

@@ -63,34 +63,76 @@ pub async fn create(state: &AppState, meta: &RequestMeta, user: &AuthUser, form:
 
     let mut tx = state.pool.begin().await?;
     ensure_scope_exists(&mut tx, &scope).await?;
+    let secret = NewSecretRow {
+        name: &name,
+        scope: &scope,
+        description: &description,
+        generator,
+        rotation_days,
+    };
+    let id = insert_secret(state, &mut tx, meta, user, secret, &value).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A checked secret about to be stored.
+pub struct NewSecretRow<'a> {
+    pub name: &'a str,
+    pub scope: &'a Scope,
+    pub description: &'a str,
+    pub generator: Option<Generator>,
+    pub rotation_days: Option<i32>,
+}
+
+/// Stores a new secret and its first version on the caller's transaction, with its audit entry.
+pub async fn insert_secret(
+    state: &AppState,
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    secret: NewSecretRow<'_>,
+    value: &SecretString,
+) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
     repo::insert(
-        &mut tx,
+        conn,
         NewRow {
             id,
-            name: &name,
-            scope: &scope,
-            description: &description,
-            generator: generator.map(Generator::as_str),
-            rotation_days,
+            name: secret.name,
+            scope: secret.scope,
+            description: secret.description,
+            generator: secret.generator.map(Generator::as_str),
+            rotation_days: secret.rotation_days,
             actor_id: user.id,
             actor_label: &user.email,
         },
     )
     .await
-    .map_err(|err| duplicate_name(err, &name))?;
-    add_value(state, &mut tx, user, &scope, id, 1, &value, "created", None).await?;
-    audit(
-        &mut tx,
-        meta,
-        user,
-        "secret.created",
-        id,
-        json!({ "name": name, "scope": scope.data_key_scope(), "version": 1, "generated": generator.is_some() }),
-    )
-    .await?;
-    tx.commit().await?;
+    .map_err(|err| duplicate_name(err, secret.name))?;
+    add_value(state, conn, user, secret.scope, id, 1, value, "created", None).await?;
+    let detail = json!({
+        "name": secret.name,
+        "scope": secret.scope.data_key_scope(),
+        "version": 1,
+        "generated": secret.generator.is_some(),
+    });
+    audit(conn, meta, user, "secret.created", id, detail).await?;
     Ok(id)
+}
+
+/// Creates a generated secret on the caller's transaction (the creation wizard's secrets).
+pub async fn create_generated(
+    state: &AppState,
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    secret: NewSecretRow<'_>,
+) -> Result<Uuid, AppError> {
+    let generator = secret
+        .generator
+        .ok_or_else(|| AppError::internal("a generated secret needs a generator"))?;
+    let value = generate(generator);
+    insert_secret(state, conn, meta, user, secret, &value).await
 }
 
 /// Saves the description and policy, and a new version when a new value is given.

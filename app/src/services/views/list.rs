@@ -23,9 +23,10 @@ pub fn ServicesPage() -> impl IntoView {
             <PageHeader title="Services" description=Module::Services.summary() />
             <div class="flex gap-3">
                 <a href="/services/register" class=SECONDARY data-testid="register-service">"Register a service"</a>
-                <a href="/templates" class=PRIMARY>"New from a template"</a>
+                <a href="/services/new" class=PRIMARY data-testid="new-service">"New service"</a>
             </div>
         </div>
+        <crate::services::wizard::DraftsList />
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading services…"</p> }>
             {move || Suspend::new(async move {
                 let filter = filter();
@@ -87,7 +88,7 @@ fn Listing(page: ServicePage, filter: ServiceFilter) -> impl IntoView {
         return view! {
             <EmptyState module=Module::Services title="No services yet" body="Create a service from a template (a web site, an API, a worker, a database…) or register one you already run.">
                 <div class="flex justify-center gap-3">
-                    <a href="/templates" class=PRIMARY>"Browse templates"</a>
+                    <a href="/services/new" class=PRIMARY>"Create from a template"</a>
                     <a href="/services/register" class=SECONDARY>"Register a service"</a>
                 </div>
             </EmptyState>

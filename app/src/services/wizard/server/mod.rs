@@ -1,0 +1,5 @@
+//! Server half of the creation wizard.
+
+pub mod create;
+pub mod drafts;
+pub mod git;

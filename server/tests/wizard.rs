@@ -1,0 +1,264 @@
+//! The creation wizard through the real router, PostgreSQL and git: drafts survive every step,
+//! bad answers are field errors, creating makes the service, its environments, its generated
+//! secrets, its files and a repository that `git clone` reads over HTTP.
+
+mod common;
+
+use app::templates::server::builtin::sync;
+use common::{setup_admin, spawn_app, Browser};
+use serde_json::Value;
+use sqlx::PgPool;
+
+/// Runs git off the test's runtime thread, which also serves the app git talks to.
+async fn git(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new("git")
+            .args(&args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .output()
+            .expect("git runs")
+    })
+    .await
+    .expect("git finishes")
+}
+
+async fn start(browser: &Browser, template: &str) -> String {
+    let next: String = browser
+        .call("/api/wizard/start", &[("template", template)])
+        .await
+        .json()
+        .await
+        .expect("the parameters step");
+    next.trim_start_matches("/services/new/")
+        .trim_end_matches("?step=2")
+        .to_owned()
+}
+
+async fn naming(browser: &Browser, draft: &str, name: &str, slug: &str) -> reqwest::Response {
+    browser
+        .call(
+            "/api/wizard/naming",
+            &[
+                ("form[draft]", draft),
+                ("form[name]", name),
+                ("form[slug]", slug),
+                ("form[description]", "Made by the test"),
+                ("form[production]", "true"),
+                ("form[staging]", "true"),
+                ("form[port]", "5432"),
+                ("form[cpu_millis]", "500"),
+                ("form[memory_mb]", "512"),
+                ("form[replicas]", "1"),
+                ("form[health_path]", ""),
+            ],
+        )
+        .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_draft_keeps_its_answers_and_bad_answers_are_named(pool: PgPool) {
+    sync(&pool).await.unwrap();
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _) = setup_admin(&app).await;
+    let draft = start(&browser, "postgres").await;
+
+    let bad: Value = browser
+        .call(
+            "/api/wizard/parameters",
+            &[
+                ("draft", &draft),
+                ("answers[database_name]", "Bad Name"),
+                ("answers[db_user]", "app"),
+                ("answers[storage_gb]", "0"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let fields: Vec<&str> = bad["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["database_name", "storage_gb"], "{bad}");
+
+    let saved = browser
+        .call(
+            "/api/wizard/parameters",
+            &[
+                ("draft", &draft),
+                ("answers[database_name]", "billing"),
+                ("answers[db_user]", "billing"),
+                ("answers[storage_gb]", "20"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.json::<String>().await.unwrap(),
+        format!("/services/new/{draft}?step=3")
+    );
+    let reloaded: Value = browser
+        .call("/api/wizard/draft", &[("id", &draft)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reloaded["step"], 2);
+    assert_eq!(reloaded["params"]["database_name"], "billing");
+    assert_eq!(reloaded["params"]["storage_gb"], 20);
+
+    let page = browser
+        .get(&format!("/services/new/{draft}?step=2"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"value="billing""#),
+        "the form shows the saved answer after a reload"
+    );
+    let services = browser.get("/services").await.text().await.unwrap();
+    assert!(
+        services.contains(r#"data-testid="drafts""#),
+        "the Services page lists the draft"
+    );
+
+    let early: Value = browser
+        .call("/api/wizard/create", &[("id", &draft)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(early["kind"], "conflict", "creating before naming is refused");
+    let other = Browser::new(&app);
+    let foreign = other.call("/api/wizard/draft", &[("id", &draft)]).await;
+    assert_ne!(
+        foreign.status(),
+        200,
+        "a draft is not readable without its owner's session"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn creating_makes_the_service_its_secrets_files_and_a_clonable_repository(pool: PgPool) {
+    sync(&pool).await.unwrap();
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _) = setup_admin(&app).await;
+    let draft = start(&browser, "postgres").await;
+    browser
+        .call(
+            "/api/wizard/parameters",
+            &[
+                ("draft", &draft),
+                ("answers[database_name]", "billing"),
+                ("answers[db_user]", "billing"),
+                ("answers[storage_gb]", "20"),
+            ],
+        )
+        .await;
+    let named = naming(&browser, &draft, "Billing DB", "billing-db").await;
+    assert_eq!(
+        named.json::<String>().await.unwrap(),
+        format!("/services/new/{draft}?step=4")
+    );
+
+    let review: Value = browser
+        .call("/api/wizard/review", &[("id", &draft)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = review["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"compose.yaml") && paths.contains(&"k8s/deployment.yaml"),
+        "{paths:?}"
+    );
+    assert_eq!(review["secrets"], serde_json::json!(["DB_PASSWORD"]));
+
+    let created = browser.call("/api/wizard/create", &[("id", &draft)]).await;
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap_or_default());
+    assert_eq!(created.json::<String>().await.unwrap(), "/services/billing-db");
+
+    let (template, version): (String, String) =
+        sqlx::query_as("select template_id, template_version from services where slug = 'billing-db'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(template, "postgres");
+    assert_eq!(version.split('.').count(), 3, "a semantic version: {version}");
+    let environments: Vec<String> = sqlx::query_scalar("select name from service_environments order by name")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(environments, vec!["production", "staging"]);
+    let secrets: i64 =
+        sqlx::query_scalar("select count(*) from secrets where name = 'DB_PASSWORD' and service_id is not null")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(secrets, 2, "one generated secret per environment");
+    let drafts: i64 = sqlx::query_scalar("select count(*) from wizard_drafts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(drafts, 0, "the draft is gone once created");
+
+    let again = start(&browser, "postgres").await;
+    let taken: Value = naming(&browser, &again, "Billing DB", "billing-db")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        taken["fields"][0]["field"], "slug",
+        "a taken short name is refused at step 3"
+    );
+
+    let anonymous_dir = tempfile::tempdir().unwrap();
+    let anonymous = git(vec![
+        "clone".into(),
+        "--quiet".into(),
+        format!("{}/git/billing-db.git", app.address),
+        anonymous_dir.path().join("anon").display().to_string(),
+    ])
+    .await;
+    assert!(!anonymous.status.success(), "cloning needs a session");
+    let cookie = browser.session_cookie().expect("a session cookie");
+    let checkout = tempfile::tempdir().unwrap();
+    let clone = git(vec![
+        "-c".into(),
+        format!("http.extraHeader=Cookie: gantry={cookie}"),
+        "clone".into(),
+        "--quiet".into(),
+        format!("{}/git/billing-db.git", app.address),
+        checkout.path().join("billing-db").display().to_string(),
+    ])
+    .await;
+    assert!(
+        clone.status.success(),
+        "git clone: {}",
+        String::from_utf8_lossy(&clone.stderr)
+    );
+    let compose = std::fs::read_to_string(checkout.path().join("billing-db/compose.yaml")).unwrap();
+    assert!(
+        compose.contains("billing-db"),
+        "the repository holds the rendered files"
+    );
+    let log = std::process::Command::new("git")
+        .args(["log", "--oneline"])
+        .current_dir(checkout.path().join("billing-db"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&log.stdout).lines().count(),
+        1,
+        "one initial commit"
+    );
+}
