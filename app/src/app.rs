@@ -11,6 +11,7 @@ use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
 use crate::dashboard::DashboardPage;
 use crate::pages::{ComingSoonPage, NotFoundPage};
 use crate::secrets::{EditSecretPage, ImportPage, KeysPage, NewSecretPage, SecretDetailPage, SecretsPage};
+use crate::services::upgrade::UpgradePage;
 use crate::services::wizard::{WizardPage, WizardStartPage};
 use crate::services::{RegisterServicePage, ServiceDetailPage, ServicesPage};
 use crate::templates::{TemplateDetailPage, TemplatesPage};
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/new") view=WizardStartPage ssr=SsrMode::Async />
                     <Route path=path!("/services/new/:draft") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:slug") view=ServiceDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:slug/upgrade") view=UpgradePage ssr=SsrMode::Async />
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/containers") view=|| view! { <ComingSoonPage module=Module::Containers /> } />

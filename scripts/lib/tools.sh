@@ -69,7 +69,7 @@ install_node_tools() {
 }
 
 install_build_tools() {
-  apt_install postgresql pkg-config
+  apt_install postgresql pkg-config git
   install_wasm_target
   install_cargo_leptos
   install_wasm_bindgen

@@ -262,3 +262,135 @@ async fn creating_makes_the_service_its_secrets_files_and_a_clonable_repository(
         "one initial commit"
     );
 }
+
+/// Runs the wizard for the PostgreSQL template with fixed answers.
+async fn create_billing_db(browser: &Browser) {
+    let draft = start(browser, "postgres").await;
+    browser
+        .call(
+            "/api/wizard/parameters",
+            &[
+                ("draft", &draft),
+                ("answers[database_name]", "billing"),
+                ("answers[db_user]", "billing"),
+                ("answers[storage_gb]", "20"),
+            ],
+        )
+        .await;
+    naming(browser, &draft, "Billing DB", "billing-db").await;
+    let created = browser.call("/api/wizard/create", &[("id", &draft)]).await;
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap_or_default());
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_newer_template_version_shows_its_diff_and_applies_as_a_commit(pool: PgPool) {
+    sync(&pool).await.unwrap();
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _) = setup_admin(&app).await;
+    create_billing_db(&browser).await;
+    let none: Value = browser
+        .call("/api/services/upgrade/preview", &[("slug", "billing-db")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        none["kind"], "conflict",
+        "nothing to upgrade while the template is current"
+    );
+
+    // Publish a newer version of the template: one file changes, one is added.
+    sqlx::query(
+        "insert into template_versions (template_id, version, manifest, files) \
+         select template_id, '9.9.9', jsonb_set(manifest, '{version}', '\"9.9.9\"'), \
+         jsonb_set(files || '{\"CHANGELOG.md\": \"# {{ service.name }} changes\\n\"}', '{README.md}', to_jsonb((files->>'README.md') || E'\\nUpgraded.\\n')) \
+         from template_versions where template_id = 'postgres'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("update templates set latest_version = '9.9.9' where id = 'postgres'")
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    let page = browser.get("/services/billing-db").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"data-testid="upgrade-available""#),
+        "the service page says an upgrade exists"
+    );
+    let preview: Value = browser
+        .call("/api/services/upgrade/preview", &[("slug", "billing-db")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let change = |path: &str| {
+        preview["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["change"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(change("CHANGELOG.md").as_deref(), Some("Added"));
+    assert_eq!(change("README.md").as_deref(), Some("Changed"));
+    assert_eq!(change("compose.yaml").as_deref(), Some("Unchanged"));
+    let readme = preview["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "README.md")
+        .unwrap();
+    assert!(readme["diff"].as_str().unwrap().contains("+Upgraded."), "{readme}");
+
+    let version = preview["version"].as_i64().unwrap().to_string();
+    let stale = (preview["version"].as_i64().unwrap() - 1).to_string();
+    let refused: Value = browser
+        .call(
+            "/api/services/upgrade/apply",
+            &[("slug", "billing-db"), ("version", &stale)],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refused["kind"], "conflict", "a stale page cannot apply");
+    let applied = browser
+        .call(
+            "/api/services/upgrade/apply",
+            &[("slug", "billing-db"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(applied.status(), 200, "{}", applied.text().await.unwrap_or_default());
+    let now: String = sqlx::query_scalar("select template_version from services")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(now, "9.9.9");
+
+    let cookie = browser.session_cookie().unwrap();
+    let checkout = tempfile::tempdir().unwrap();
+    let clone = git(vec![
+        "-c".into(),
+        format!("http.extraHeader=Cookie: gantry={cookie}"),
+        "clone".into(),
+        "--quiet".into(),
+        format!("{}/git/billing-db.git", app.address),
+        checkout.path().join("repo").display().to_string(),
+    ])
+    .await;
+    assert!(clone.status.success(), "{}", String::from_utf8_lossy(&clone.stderr));
+    let changelog = std::fs::read_to_string(checkout.path().join("repo/CHANGELOG.md")).unwrap();
+    assert_eq!(changelog, "# Billing DB changes\n");
+    let log = std::process::Command::new("git")
+        .args(["log", "--oneline"])
+        .current_dir(checkout.path().join("repo"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&log.stdout).lines().count(),
+        2,
+        "the upgrade is a second commit"
+    );
+}

@@ -7,6 +7,7 @@ mod api;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod types;
+pub mod upgrade;
 mod views;
 pub mod wizard;
 

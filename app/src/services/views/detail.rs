@@ -69,7 +69,8 @@ fn Detail(detail: ServiceDetail, tab: String) -> impl IntoView {
         </div>
         {detail.template_latest.clone().map(|latest| view! {
             <p class="mb-4 rounded-lg border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900 dark:border-sky-900 dark:bg-sky-950/50 dark:text-sky-200" data-testid="upgrade-available">
-                {format!("Version {latest} of its template is available (this service uses {}).", detail.template_version.clone().unwrap_or_default())}
+                {format!("Version {latest} of its template is available (this service uses {}). ", detail.template_version.clone().unwrap_or_default())}
+                <a class="font-semibold underline" href=format!("/services/{}/upgrade", row.slug)>"See what changes"</a>
             </p>
         })}
         <nav aria-label="Service sections" class="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">

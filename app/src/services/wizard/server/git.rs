@@ -70,12 +70,69 @@ pub async fn create_repository(path: &Path, files: &[RenderedFile], message: &st
     result
 }
 
+/// Replaces the repository's files with `files` as one new commit on `main`; returns the
+/// previous head so a failed database change can [`reset_main`] back to it.
+pub async fn commit_files(path: &Path, files: &[RenderedFile], message: &str) -> Result<String, GitError> {
+    let work = path.with_extension(format!("work-{}", uuid::Uuid::new_v4()));
+    let bare = path.to_string_lossy().into_owned();
+    let work_arg = work.to_string_lossy().into_owned();
+    let result = async {
+        let previous = git_output(path, &["rev-parse", "refs/heads/main"]).await?;
+        git(path, &["clone", "--quiet", &bare, &work_arg]).await?;
+        git(&work, &["rm", "-r", "--quiet", "--ignore-unmatch", "."]).await?;
+        for file in files {
+            let target = safe_join(&work, &file.path)?;
+            if let Some(parent) = target.parent() {
+                tokio::fs::create_dir_all(parent)
+                    .await
+                    .map_err(failed("create a folder"))?;
+            }
+            tokio::fs::write(&target, &file.content)
+                .await
+                .map_err(failed("write a file"))?;
+        }
+        git(&work, &["add", "--all"]).await?;
+        git(
+            &work,
+            &[
+                "-c",
+                "user.name=Gantry",
+                "-c",
+                "user.email=gantry@localhost",
+                "commit",
+                "--quiet",
+                "--allow-empty",
+                "-m",
+                message,
+            ],
+        )
+        .await?;
+        git(&work, &["push", "--quiet", "origin", "main"]).await?;
+        git(path, &["update-server-info"]).await?;
+        Ok(previous)
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&work).await;
+    result
+}
+
+/// Moves `main` back to `commit` (undoing [`commit_files`] when its database change failed).
+pub async fn reset_main(path: &Path, commit: &str) -> Result<(), GitError> {
+    git(path, &["update-ref", "refs/heads/main", commit]).await?;
+    git(path, &["update-server-info"]).await
+}
+
 /// Removes a repository (a failed creation's clean-up, or a deleted service).
 pub async fn remove_repository(path: &Path) {
     let _ = tokio::fs::remove_dir_all(path).await;
 }
 
 async fn git(dir: &Path, args: &[&str]) -> Result<(), GitError> {
+    git_output(dir, args).await.map(|_| ())
+}
+
+/// Runs git and returns its trimmed standard output.
+async fn git_output(dir: &Path, args: &[&str]) -> Result<String, GitError> {
     let out = Command::new("git")
         .args(args)
         .current_dir(dir)
@@ -84,7 +141,7 @@ async fn git(dir: &Path, args: &[&str]) -> Result<(), GitError> {
         .await
         .map_err(failed("run git (is it installed?)"))?;
     if out.status.success() {
-        return Ok(());
+        return Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned());
     }
     Err(GitError::Failed {
         action: format!("run git {}", args.first().copied().unwrap_or_default()),
