@@ -204,6 +204,11 @@ async fn creating_makes_the_service_its_secrets_files_and_a_clonable_repository(
             .await
             .unwrap();
     assert_eq!(secrets, 2, "one generated secret per environment");
+    let page = browser.get("/services/billing-db").await.text().await.unwrap();
+    assert!(
+        page.contains("/git/billing-db.git"),
+        "the service page says how to clone its repository"
+    );
     let drafts: i64 = sqlx::query_scalar("select count(*) from wizard_drafts")
         .fetch_one(&pool)
         .await

@@ -125,6 +125,7 @@ fn Overview(detail: ServiceDetail) -> impl IntoView {
         detail.archived,
     );
     let (archive_id, delete_id, slug) = (row.id.clone(), row.id.clone(), row.slug.clone());
+    let (has_repository, slug_for_repo) = (!detail.files.is_empty(), row.slug.clone());
     view! {
         <div class="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div class="space-y-6 lg:col-span-2">
@@ -138,6 +139,12 @@ fn Overview(detail: ServiceDetail) -> impl IntoView {
                         {facts.into_iter().map(|(term, value)| view! { <div><dt class="text-slate-500">{term}</dt><dd>{value}</dd></div> }).collect_view()}
                         <div><dt class="text-slate-500">"Created"</dt><dd><Time at=created_at /></dd></div>
                     </dl>
+                    {has_repository.then(|| view! {
+                        <div class="mt-4 text-sm" data-testid="repository">
+                            <p class="text-slate-500">"Repository"</p>
+                            <code class="block break-all font-mono text-xs">{format!("git -c http.extraHeader=\"Cookie: gantry=<your session cookie>\" clone <this panel's address>/git/{slug_for_repo}.git")}</code>
+                        </div>
+                    })}
                     {(!links.is_empty()).then(|| view! {
                         <ul class="mt-4 space-y-1 text-sm">
                             {links.into_iter().map(|link| view! { <li><a class="text-indigo-600 hover:underline dark:text-indigo-400" href=link.url rel="noopener noreferrer">{link.label}</a></li> }).collect_view()}
