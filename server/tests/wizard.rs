@@ -119,6 +119,14 @@ async fn a_draft_keeps_its_answers_and_bad_answers_are_named(pool: PgPool) {
         page.contains(r#"value="billing""#),
         "the form shows the saved answer after a reload"
     );
+    let chooser = browser.get("/services/new?q=redis").await.text().await.unwrap();
+    assert_eq!(
+        chooser.matches(r#"data-testid="choose-template""#).count(),
+        1,
+        "step 1 searches the catalog"
+    );
+    let nothing = browser.get("/services/new?q=cobol").await.text().await.unwrap();
+    assert!(nothing.contains(r#"data-testid="no-template-matches""#));
     let services = browser.get("/services").await.text().await.unwrap();
     assert!(
         services.contains(r#"data-testid="drafts""#),

@@ -1,6 +1,7 @@
 //! Step 1 (`/services/new`): choose a template; starting one saves a draft.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::stepper::Stepper;
 use crate::pages::ErrorPanel;
@@ -12,18 +13,53 @@ use crate::ui::page_header::PageHeader;
 
 #[component]
 pub fn WizardStartPage() -> impl IntoView {
-    let templates = Resource::new(|| (), |_| list_templates(None, None));
+    let query = use_query_map();
+    let filter = move || {
+        let query = query.read();
+        (query.get("q"), query.get("category"))
+    };
+    let templates = Resource::new(filter, |(q, category)| list_templates(q, category));
     view! {
         <PageHeader title="New service" description="Start from a template: answer a few questions and get a service with its files, secrets and git repository." />
         <Stepper current=1 done=0 draft=None />
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading templates…"</p> }>
             {move || Suspend::new(async move {
+                let (q, category) = filter();
                 match templates.await {
-                    Ok(templates) => view! { <Chooser templates /> }.into_any(),
+                    Ok(templates) => view! {
+                        <Search q=q.unwrap_or_default() category=category.unwrap_or_default() />
+                        {if templates.is_empty() {
+                            view! { <p class="text-sm text-slate-600 dark:text-slate-400" data-testid="no-template-matches">"No template matches. "<a class="font-semibold text-indigo-600 dark:text-indigo-400" href="/services/new">"Show all"</a></p> }.into_any()
+                        } else {
+                            view! { <Chooser templates /> }.into_any()
+                        }}
+                    }.into_any(),
                     Err(error) => view! { <ErrorPanel error /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Search and category filter: a plain GET form.
+#[component]
+fn Search(q: String, category: String) -> impl IntoView {
+    let input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-950";
+    view! {
+        <form method="get" action="/services/new" aria-label="Search templates" class="mb-6 grid grid-cols-1 gap-3 sm:grid-cols-4 sm:items-end">
+            <div class="sm:col-span-2">
+                <label for="wizard-q" class="block text-sm font-medium">"Search"</label>
+                <input id="wizard-q" name="q" type="search" value=q placeholder="web, api, database…" class=input />
+            </div>
+            <div>
+                <label for="wizard-category" class="block text-sm font-medium">"Category"</label>
+                <select id="wizard-category" name="category" class=input>
+                    <option value="" selected={category.is_empty()}>"All"</option>
+                    {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str() selected={category == c.as_str()}>{c.label()}</option> }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="rounded-md border border-slate-300 px-4 py-2 text-sm font-semibold dark:border-slate-700">"Search"</button>
+        </form>
     }
 }
 
