@@ -30,17 +30,7 @@ pub async fn create_repository(path: &Path, files: &[RenderedFile], message: &st
                 .await
                 .map_err(failed("remove a stale repository"))?;
         }
-        for file in files {
-            let target = safe_join(&work, &file.path)?;
-            if let Some(parent) = target.parent() {
-                tokio::fs::create_dir_all(parent)
-                    .await
-                    .map_err(failed("create a folder"))?;
-            }
-            tokio::fs::write(&target, &file.content)
-                .await
-                .map_err(failed("write a file"))?;
-        }
+        write_files(&work, files).await?;
         let bare = path.to_string_lossy().into_owned();
         git(&work, &["init", "--quiet", "--initial-branch=main"]).await?;
         git(&work, &["add", "--all"]).await?;
@@ -80,17 +70,7 @@ pub async fn commit_files(path: &Path, files: &[RenderedFile], message: &str) ->
         let previous = git_output(path, &["rev-parse", "refs/heads/main"]).await?;
         git(path, &["clone", "--quiet", &bare, &work_arg]).await?;
         git(&work, &["rm", "-r", "--quiet", "--ignore-unmatch", "."]).await?;
-        for file in files {
-            let target = safe_join(&work, &file.path)?;
-            if let Some(parent) = target.parent() {
-                tokio::fs::create_dir_all(parent)
-                    .await
-                    .map_err(failed("create a folder"))?;
-            }
-            tokio::fs::write(&target, &file.content)
-                .await
-                .map_err(failed("write a file"))?;
-        }
+        write_files(&work, files).await?;
         git(&work, &["add", "--all"]).await?;
         git(
             &work,
@@ -147,6 +127,22 @@ async fn git_output(dir: &Path, args: &[&str]) -> Result<String, GitError> {
         action: format!("run git {}", args.first().copied().unwrap_or_default()),
         detail: String::from_utf8_lossy(&out.stderr).trim().chars().take(500).collect(),
     })
+}
+
+/// Writes rendered files into a work tree, creating folders as needed.
+async fn write_files(work: &Path, files: &[RenderedFile]) -> Result<(), GitError> {
+    for file in files {
+        let target = safe_join(work, &file.path)?;
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(failed("create a folder"))?;
+        }
+        tokio::fs::write(&target, &file.content)
+            .await
+            .map_err(failed("write a file"))?;
+    }
+    Ok(())
 }
 
 /// `root/relative`, refusing paths that climb out of `root`.
