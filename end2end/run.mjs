@@ -124,6 +124,10 @@ async function main() {
       GANTRY_DATA_DIR: state.dataDir,
       LEPTOS_SITE_ADDR: addr,
       LEPTOS_SITE_ROOT: SITE_ROOT,
+      // The test setup's private Docker engine (no bridge network: containers run on `none`).
+      ...(process.env.GANTRY_TEST_DOCKER_HOST
+        ? { GANTRY_DOCKER_HOST: process.env.GANTRY_TEST_DOCKER_HOST, GANTRY_DOCKER_NETWORK: 'none' }
+        : {}),
     },
   });
   fs.closeSync(logFd);

@@ -8,13 +8,15 @@ use leptos_router::{
 };
 
 use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
+use crate::containers::{ContainerPage, ContainersPage, EnginePage};
 use crate::dashboard::DashboardPage;
+use crate::deployments::DeploymentPage;
 use crate::pages::{ComingSoonPage, NotFoundPage};
 use crate::secrets::{EditSecretPage, ImportPage, KeysPage, NewSecretPage, SecretDetailPage, SecretsPage};
 use crate::services::upgrade::UpgradePage;
 use crate::services::wizard::{WizardPage, WizardStartPage};
 use crate::services::{RegisterServicePage, ServiceDetailPage, ServicesPage};
-use crate::templates::{TemplateDetailPage, TemplatesPage};
+use crate::templates::{TemplateDetailPage, TemplatesPage, UploadTemplatePage};
 use crate::ui::{layout::Layout, nav::Module, theme::THEME_BOOT_SCRIPT};
 
 /// The whole HTML document, rendered on the server around [`App`].
@@ -61,9 +63,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/new/:draft") view=WizardPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:slug") view=ServiceDetailPage ssr=SsrMode::Async />
                     <Route path=path!("/services/:slug/upgrade") view=UpgradePage ssr=SsrMode::Async />
+                    <Route path=path!("/services/:slug/deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
                     <Route path=path!("/templates") view=TemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/templates/upload") view=UploadTemplatePage />
                     <Route path=path!("/templates/:id") view=TemplateDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("/containers") view=|| view! { <ComingSoonPage module=Module::Containers /> } />
+                    <Route path=path!("/containers") view=ContainersPage ssr=SsrMode::Async />
+                    <Route path=path!("/containers/:id") view=ContainerPage ssr=SsrMode::Async />
+                    <Route path=path!("/settings/engine") view=EnginePage ssr=SsrMode::Async />
                     <Route path=path!("/secrets") view=SecretsPage ssr=SsrMode::Async />
                     <Route path=path!("/secrets/new") view=NewSecretPage ssr=SsrMode::Async />
                     <Route path=path!("/secrets/import") view=ImportPage ssr=SsrMode::Async />

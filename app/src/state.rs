@@ -49,6 +49,8 @@ pub struct AppState {
     pub security: Arc<Security>,
     /// Set once the first admin exists; `/setup` is gone for good from then on.
     pub setup_done: Arc<AtomicBool>,
+    /// The Docker engine services are deployed on.
+    pub engine: crate::containers::server::engine::Engine,
 }
 
 impl AppState {

@@ -16,6 +16,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import secret_store_bench
+import containers_bench
+import services_list_bench
 
 BASE = sys.argv[1]
 LOGINS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
@@ -81,3 +83,18 @@ print(f"  TOTP step (one sign-in): {totp_ms:.1f} ms")
 
 print("\n\033[1mSecrets\033[0m")
 secret_store_bench.run(call, admin)
+
+
+def get(path):
+    with admin.open(urllib.request.Request(BASE + path)) as response:
+        return response.read()
+
+
+get.opener = admin
+
+
+print("\n\033[1mService list\033[0m")
+services_list_bench.run(get, sys.argv[4])
+
+print("\n\033[1mContainers\033[0m")
+containers_bench.run(get, lambda path, form: call(admin, path, form), BASE, sys.argv[5], sys.argv[6])

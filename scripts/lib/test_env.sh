@@ -25,3 +25,32 @@ select 'create database gantry_test owner gantry_test'
 where not exists (select 1 from pg_database where datname = 'gantry_test') \gexec
 SQL
 }
+
+# A private Docker engine for the container tests (no registry is reachable: images are built
+# locally, FROM scratch with a static busybox). Reused while it answers; its socket path stays
+# short because Unix socket paths are limited to ~100 bytes.
+GANTRY_TEST_DOCKER_DIR="${GANTRY_TEST_DOCKER_DIR:-/tmp/gantry-docker}"
+GANTRY_TEST_DOCKER_HOST="unix://$GANTRY_TEST_DOCKER_DIR/docker.sock"
+GANTRY_TEST_BASE_IMAGE="gantry-test/busybox:1"
+
+ensure_test_docker() {
+  local dir=$GANTRY_TEST_DOCKER_DIR
+  if ! docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null 2>&1; then
+    log "starting a private Docker engine in $dir"
+    as_root mkdir -p "$dir"
+    as_root sh -c "nohup dockerd --host '$GANTRY_TEST_DOCKER_HOST' --data-root '$dir/data' --exec-root '$dir/exec' \
+      --pidfile '$dir/docker.pid' --iptables=false --bridge=none --storage-driver=vfs >'$dir/dockerd.log' 2>&1 &"
+    for _ in $(seq 1 60); do docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null 2>&1 && break; sleep 0.5; done
+    docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null || { cat "$dir/dockerd.log"; return 1; }
+    as_root chmod 666 "$dir/docker.sock"
+  fi
+  if ! docker -H "$GANTRY_TEST_DOCKER_HOST" image inspect "$GANTRY_TEST_BASE_IMAGE" >/dev/null 2>&1; then
+    local context
+    context=$(mktemp -d)
+    cp /bin/busybox "$context/busybox"
+    printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCMD ["/bin/sh"]\n' >"$context/Dockerfile"
+    docker -H "$GANTRY_TEST_DOCKER_HOST" build -q -t "$GANTRY_TEST_BASE_IMAGE" "$context" >/dev/null
+    rm -rf "$context"
+  fi
+  export GANTRY_TEST_DOCKER_HOST GANTRY_TEST_BASE_IMAGE
+}

@@ -66,6 +66,17 @@ install_node_tools() {
     log "npm ci (Tailwind, binaryen, Playwright)"
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  vendor_xterm "$root"
+}
+
+# The exec terminal's xterm.js, copied from node_modules into public/ (cargo-leptos copies public/
+# into the site), so the browser loads it from the panel itself and never from a CDN.
+vendor_xterm() {
+  local root=$1 dest="$1/public/vendor/xterm"
+  mkdir -p "$dest"
+  cp "$root/node_modules/@xterm/xterm/lib/xterm.js" \
+     "$root/node_modules/@xterm/xterm/css/xterm.css" \
+     "$root/node_modules/@xterm/addon-fit/lib/addon-fit.js" "$dest/"
 }
 
 install_build_tools() {

@@ -125,6 +125,16 @@ pub struct Config {
           action = clap::ArgAction::Set)]
     pub secure_cookies: bool,
 
+    /// The Docker engine services are deployed on (`unix:///path/docker.sock`, `tcp://host:2375`);
+    /// DOCKER_HOST when unset, else the default socket.
+    #[arg(long, env = "GANTRY_DOCKER_HOST", value_name = "URL")]
+    pub docker_host: Option<String>,
+
+    /// The Docker network new containers join (`none` on hosts without a bridge network);
+    /// the engine's default when unset.
+    #[arg(long, env = "GANTRY_DOCKER_NETWORK", value_name = "NAME")]
+    pub docker_network: Option<String>,
+
     /// Log format.
     #[arg(long, env = "GANTRY_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
@@ -196,6 +206,14 @@ impl Config {
     }
 
     /// Where the root key is: given directly, a named file, or the data directory's key file.
+    /// The engine address: GANTRY_DOCKER_HOST, else DOCKER_HOST, else the default socket.
+    pub fn docker_host(&self) -> String {
+        self.docker_host
+            .clone()
+            .or_else(|| std::env::var("DOCKER_HOST").ok().filter(|host| !host.is_empty()))
+            .unwrap_or_else(|| app::containers::server::engine::DEFAULT_HOST.to_owned())
+    }
+
     pub fn root_key_source(&self) -> app::crypto::keyring::RootKeySource {
         use app::crypto::keyring::RootKeySource;
         match (&self.master_key_file, &self.master) {

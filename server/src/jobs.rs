@@ -35,3 +35,21 @@ pub async fn purge_expired_sessions(state: &AppState) -> sqlx::Result<u64> {
     .rows_affected();
     Ok(cookies + signed_in)
 }
+
+/// Keeps the engine status current: pings it every few seconds while it is down (or unknown),
+/// and follows its event stream while it is up (see `containers::server::events`), so the panel
+/// learns of crashes as they happen and notices the engine going away at once.
+pub fn spawn_engine_watch(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let app::containers::server::engine::EngineStatus::Up { .. } = state.engine.check().await {
+                let reason = app::containers::server::events::follow(&state).await;
+                state.engine.mark_down(reason);
+            }
+            tokio::time::sleep(ENGINE_RETRY).await;
+        }
+    })
+}
+
+/// How often an unreachable engine is tried again.
+const ENGINE_RETRY: Duration = Duration::from_secs(2);

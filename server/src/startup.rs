@@ -9,6 +9,7 @@ use std::{
 
 use app::{
     auth::server::middleware::auth_gate,
+    containers::server::engine::Engine,
     shell,
     state::{AppState, DatabaseMode, Security, ServerInfo},
     App,
@@ -33,7 +34,7 @@ use tracing::Level;
 use crate::{
     config::Config,
     database::{Database, DatabaseError},
-    routes::{git, health, static_files},
+    routes::{exec, git, health, live, logs, static_files},
     shutdown,
 };
 
@@ -46,6 +47,8 @@ pub enum StartupError {
     Security(#[from] crate::security::SecurityError),
     #[error("{0}")]
     Templates(#[from] app::templates::server::builtin::SyncError),
+    #[error("cannot repair interrupted deployments: {0}")]
+    Deployments(#[from] sqlx::Error),
     #[error("cannot listen on {addr} (GANTRY_LISTEN): {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
     #[error("server error: {0}")]
@@ -86,6 +89,14 @@ impl Application {
         } else {
             DatabaseMode::External
         };
+        let engine = Engine::new(&config.docker_host(), config.docker_network.clone());
+        let interrupted = app::deployments::server::repo::fail_interrupted(&database.pool).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                interrupted,
+                "deployments left running by an earlier stop were marked failed"
+            );
+        }
         let state = app_state(
             database.pool.clone(),
             &config.site_root,
@@ -93,9 +104,11 @@ impl Application {
             mode,
             security,
             &config.data_dir,
+            engine,
         );
         let router = router(state.clone(), config.secure_cookies);
-        crate::jobs::spawn_session_cleanup(state);
+        crate::jobs::spawn_session_cleanup(state.clone());
+        crate::jobs::spawn_engine_watch(state);
         Ok(Self {
             addr,
             listener,
@@ -130,6 +143,7 @@ pub fn app_state(
     database: DatabaseMode,
     security: Security,
     data_dir: &Path,
+    engine: Engine,
 ) -> AppState {
     let leptos_options = LeptosOptions::builder()
         .output_name("gantry")
@@ -147,6 +161,7 @@ pub fn app_state(
         }),
         security: Arc::new(security),
         setup_done: Arc::new(AtomicBool::new(false)),
+        engine,
     }
 }
 
@@ -168,6 +183,12 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/git/{*path}", get(git::serve))
+        .route("/live/stats", get(live::stats))
+        .route("/live/logs/{id}", get(logs::follow))
+        .route("/live/logs/{id}/download", get(logs::download))
+        .route("/live/service-logs/{slug}", get(logs::follow_service))
+        .route("/live/service-logs/{slug}/download", get(logs::download_service))
+        .route("/ws/exec/{id}", get(exec::open))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), auth_gate))

@@ -585,15 +585,7 @@ async fn the_clean_up_job_deletes_only_expired_sessions(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let state = server::startup::app_state(
-        pool.clone(),
-        std::path::Path::new("target/site"),
-        "127.0.0.1:0".parse().unwrap(),
-        app::state::DatabaseMode::External,
-        common::test_security(&pool).await,
-        std::path::Path::new("target/test-data"),
-    );
-    let purged = server::jobs::purge_expired_sessions(&state).await.unwrap();
+    let purged = server::jobs::purge_expired_sessions(&app.state).await.unwrap();
     assert!(purged >= 1);
     let left: i64 = sqlx::query_scalar("select count(*) from user_sessions")
         .fetch_one(&pool)

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use app::templates::server::builtin::{builtins, sync, TemplateSource};
+use app::templates::server::builtin::{builtins, sync};
 use app::templates::server::render::{render, Resources, ServiceNaming};
+use app::templates::server::source::TemplateSource;
 use app::templates::types::{ParamKind, ParamValue, RenderedFile};
 use common::{setup_admin, spawn_app};
 use sqlx::PgPool;
@@ -217,4 +218,190 @@ async fn the_catalog_is_stored_at_start_and_shown_with_a_preview(pool: PgPool) {
     );
     let missing = browser.get("/templates/no-such-template").await.text().await.unwrap();
     assert!(missing.contains("was not found"));
+}
+
+const CUSTOM_MANIFEST: &str = r#"
+id = "hello-box"
+name = "Hello box"
+description = "A busybox that says hello."
+version = "VERSION"
+category = "worker"
+
+[defaults]
+port = 8080
+cpu_millis = 100
+memory_mb = 32
+replicas = 1
+health_path = "/"
+
+[[steps]]
+id = "main"
+title = "Main"
+
+[[parameters]]
+name = "greeting"
+label = "Greeting"
+type = "string"
+step = "main"
+default = "hello"
+required = true
+"#;
+
+/// A `.tar.gz` of a folder `hello-box/` holding the given files.
+fn template_archive(files: &[(&str, &str)]) -> Vec<u8> {
+    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut builder = tar::Builder::new(encoder);
+    for (path, content) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        builder
+            .append_data(&mut header, format!("hello-box/{path}"), content.as_bytes())
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+async fn upload(browser: &common::Browser, archive: Vec<u8>) -> (u16, serde_json::Value) {
+    let part = reqwest::multipart::Part::bytes(archive).file_name("hello-box.tgz");
+    let response = browser
+        .client
+        .post(format!("{}/api/templates/upload", browser.base))
+        .header("origin", &browser.base)
+        .header("accept", "application/json")
+        .multipart(reqwest::multipart::Form::new().part("archive", part))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+fn fields(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["fields"]
+        .as_array()
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| {
+                    (
+                        f["field"].as_str().unwrap().to_owned(),
+                        f["message"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_uploaded_template_joins_the_catalog_once_per_version(pool: PgPool) {
+    sync(&pool).await.expect("sync");
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _) = setup_admin(&app).await;
+    let good = |version: &str| {
+        template_archive(&[
+            ("template.toml", &CUSTOM_MANIFEST.replace("VERSION", version)),
+            (
+                "files/Dockerfile",
+                "FROM scratch\nCMD [\"echo\", \"{{ params.greeting }}\"]\n",
+            ),
+            ("files/README.md", "# {{ service.name }}\n"),
+        ])
+    };
+    let (status, body) = upload(&browser, good("1.0.0")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["id"], "hello-box");
+    assert_eq!(body["files"], 2);
+
+    let page = browser.get("/templates/hello-box").await.text().await.unwrap();
+    assert!(
+        page.contains("echo") && page.contains("hello"),
+        "the preview renders the upload"
+    );
+    let catalog = browser.get("/templates").await.text().await.unwrap();
+    assert!(catalog.contains("Hello box") && catalog.contains("Custom"));
+
+    let (_, body) = upload(&browser, good("1.0.0")).await;
+    assert_eq!(body["kind"], "invalid", "{body}");
+    assert!(fields(&body)
+        .iter()
+        .any(|(field, message)| field == "version" && message.contains("exists already")));
+
+    let (status, _) = upload(&browser, good("1.1.0")).await;
+    assert_eq!(status, 200, "a higher version is a new version");
+    let latest: String = sqlx::query_scalar("select latest_version from templates where id = 'hello-box'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(latest, "1.1.0");
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'template.uploaded'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(audited, 2);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_bad_upload_lists_every_problem_and_stores_nothing(pool: PgPool) {
+    sync(&pool).await.expect("sync");
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _) = setup_admin(&app).await;
+    let before: i64 = sqlx::query_scalar("select count(*) from template_versions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    let broken_manifest = CUSTOM_MANIFEST
+        .replace("VERSION", "one")
+        .replace("step = \"main\"", "step = \"nowhere\"");
+    let (status, body) = upload(
+        &browser,
+        template_archive(&[("template.toml", &broken_manifest), ("files/a.txt", "x")]),
+    )
+    .await;
+    assert_ne!(status, 200);
+    assert_eq!(body["kind"], "invalid");
+    let found = fields(&body);
+    assert!(found.iter().any(|(field, _)| field == "version"), "{found:?}");
+    assert!(
+        found.iter().any(|(field, _)| field == "parameters[0].step"),
+        "{found:?}"
+    );
+
+    let manifest = CUSTOM_MANIFEST.replace("VERSION", "1.0.0");
+    let (_, body) = upload(
+        &browser,
+        template_archive(&[("template.toml", &manifest), ("files/run.sh", "echo {{ params.nope }}")]),
+    )
+    .await;
+    assert!(
+        fields(&body)
+            .iter()
+            .any(|(field, message)| field == "files/run.sh" && message.contains("line 1")),
+        "a file that does not render is named: {body}"
+    );
+
+    let builtin = CUSTOM_MANIFEST
+        .replace("VERSION", "9.0.0")
+        .replace("hello-box", "static-site");
+    let (_, body) = upload(
+        &browser,
+        template_archive(&[("template.toml", &builtin), ("files/a.txt", "x")]),
+    )
+    .await;
+    assert!(fields(&body)
+        .iter()
+        .any(|(field, message)| field == "id" && message.contains("built-in")));
+
+    let (_, body) = upload(&browser, b"PK\x03\x04 not really a zip".to_vec()).await;
+    assert!(fields(&body)
+        .iter()
+        .any(|(field, message)| field == "archive" && message.contains("cannot be read")));
+
+    let after: i64 = sqlx::query_scalar("select count(*) from template_versions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after, "nothing was stored");
 }

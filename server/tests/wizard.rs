@@ -5,55 +5,10 @@
 mod common;
 
 use app::templates::server::builtin::sync;
+use common::wizard::{create_billing_db, git, naming, start};
 use common::{setup_admin, spawn_app, Browser};
 use serde_json::Value;
 use sqlx::PgPool;
-
-/// Runs git off the test's runtime thread, which also serves the app git talks to.
-async fn git(args: Vec<String>) -> std::process::Output {
-    tokio::task::spawn_blocking(move || {
-        std::process::Command::new("git")
-            .args(&args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-            .expect("git runs")
-    })
-    .await
-    .expect("git finishes")
-}
-
-async fn start(browser: &Browser, template: &str) -> String {
-    let next: String = browser
-        .call("/api/wizard/start", &[("template", template)])
-        .await
-        .json()
-        .await
-        .expect("the parameters step");
-    next.trim_start_matches("/services/new/")
-        .trim_end_matches("?step=2")
-        .to_owned()
-}
-
-async fn naming(browser: &Browser, draft: &str, name: &str, slug: &str) -> reqwest::Response {
-    browser
-        .call(
-            "/api/wizard/naming",
-            &[
-                ("form[draft]", draft),
-                ("form[name]", name),
-                ("form[slug]", slug),
-                ("form[description]", "Made by the test"),
-                ("form[production]", "true"),
-                ("form[staging]", "true"),
-                ("form[port]", "5432"),
-                ("form[cpu_millis]", "500"),
-                ("form[memory_mb]", "512"),
-                ("form[replicas]", "1"),
-                ("form[health_path]", ""),
-            ],
-        )
-        .await
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_draft_keeps_its_answers_and_bad_answers_are_named(pool: PgPool) {
@@ -277,24 +232,6 @@ async fn creating_makes_the_service_its_secrets_files_and_a_clonable_repository(
 }
 
 /// Runs the wizard for the PostgreSQL template with fixed answers.
-async fn create_billing_db(browser: &Browser) {
-    let draft = start(browser, "postgres").await;
-    browser
-        .call(
-            "/api/wizard/parameters",
-            &[
-                ("draft", &draft),
-                ("answers[database_name]", "billing"),
-                ("answers[db_user]", "billing"),
-                ("answers[storage_gb]", "20"),
-            ],
-        )
-        .await;
-    naming(browser, &draft, "Billing DB", "billing-db").await;
-    let created = browser.call("/api/wizard/create", &[("id", &draft)]).await;
-    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap_or_default());
-}
-
 #[sqlx::test(migrations = "../migrations")]
 async fn a_newer_template_version_shows_its_diff_and_applies_as_a_commit(pool: PgPool) {
     sync(&pool).await.unwrap();

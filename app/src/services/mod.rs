@@ -4,6 +4,7 @@
 //! the service page with tabs (`/services/:slug`) and its edit forms.
 
 mod api;
+pub mod mirror;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod types;

@@ -265,6 +265,8 @@ pub struct ServiceDetail {
     /// Newer version of its template, when there is one.
     pub template_latest: Option<String>,
     pub files: Vec<String>,
+    /// Where the repository is pushed after each commit, when set.
+    pub mirror: Option<crate::services::mirror::types::Mirror>,
     pub archived: bool,
     pub created_at: String,
 }

@@ -10,4 +10,4 @@ pub mod types;
 mod views;
 
 pub use api::*;
-pub use views::{TemplateDetailPage, TemplatesPage};
+pub use views::{TemplateDetailPage, TemplatesPage, UploadTemplatePage};

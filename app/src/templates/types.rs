@@ -170,8 +170,13 @@ pub fn secret_name(parameter: &str) -> String {
     parameter.to_ascii_uppercase()
 }
 
+/// What a value that does not match a parameter's pattern is told, in the browser and on the server.
+pub fn pattern_message(pattern: &str) -> String {
+    format!("Must match {pattern}")
+}
+
 /// Reads one answer from a form field, checking it against the parameter's rules. The pattern
-/// rule is checked by the server only (see `server::answers`).
+/// rule needs a regex engine, so each side applies it with its own (see `pattern_message`).
 pub fn parse_answer(param: &Parameter, raw: &str) -> Result<Option<ParamValue>, String> {
     let raw = raw.trim();
     if param.kind == ParamKind::Secret {
@@ -229,6 +234,14 @@ pub struct TemplateSummary {
     pub builtin: bool,
     /// Services made from it.
     pub services: i64,
+}
+
+/// What an upload added to the catalog.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedTemplate {
+    pub id: String,
+    pub version: String,
+    pub files: usize,
 }
 
 /// One rendered file.

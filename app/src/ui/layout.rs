@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 use super::nav::{NavDrawer, NavLinks};
 use super::theme::ThemeToggle;
 use crate::auth::{is_sign_in_page, page_notice, signed_in_identity};
+use crate::containers::EngineBanner;
 
 /// Sidebar + top bar + main content; the sign-in pages get a narrow frame of their own.
 #[component]
@@ -42,6 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </header>
                 <main id="main" class="flex-1 px-4 py-6 sm:px-6 lg:px-8">
                     <div class="mx-auto max-w-6xl">
+                        <EngineBanner />
                         {notice.map(|notice| view! {
                             <p role="status" data-testid="notice" class="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
                                 {notice}

@@ -1,6 +1,7 @@
 //! The UI kit shared by every page: layout, navigation, theme, cards, empty states, forms, times.
 
 pub mod card;
+pub mod code;
 pub mod empty_state;
 pub mod form;
 pub mod icon;

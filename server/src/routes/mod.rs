@@ -1,5 +1,9 @@
-//! HTTP routes outside Leptos: health probes and service repositories; webhooks and metrics later.
+//! HTTP routes outside Leptos: health probes, service repositories, live streams and the exec
+//! terminal's WebSocket; webhooks and metrics later.
 
+pub mod exec;
 pub mod git;
 pub mod health;
+pub mod live;
+pub mod logs;
 pub mod static_files;

@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod docker;
+pub mod wizard;
+
 use std::{net::SocketAddr, path::Path, process::Command, sync::Arc};
 
 use app::{
@@ -20,6 +23,7 @@ use sqlx::PgPool;
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub state: app::state::AppState,
 }
 
 impl TestApp {
@@ -56,20 +60,31 @@ pub async fn serve(pool: PgPool, security: Security, secure_cookies: bool) -> Te
         DatabaseMode::External,
         security,
         &data_dir,
+        test_engine(),
     );
-    let app = router(state, secure_cookies);
+    let app = router(state.clone(), secure_cookies);
     tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .await
             .expect("test server runs");
     });
     TestApp {
+        state,
         address: format!("http://{addr}"),
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client"),
     }
+}
+
+/// The engine the test setup started (`GANTRY_TEST_DOCKER_HOST`, on the `none` network as the
+/// test engine has no bridge); without it, a socket that does not exist, so Docker calls fail
+/// the way they do when an operator's engine is down.
+pub fn test_engine() -> app::containers::server::engine::Engine {
+    let host =
+        std::env::var("GANTRY_TEST_DOCKER_HOST").unwrap_or_else(|_| "unix:///nonexistent/gantry-docker.sock".into());
+    app::containers::server::engine::Engine::new(&host, Some("none".into()))
 }
 
 /// The URL of the database behind `pool` (a per-test database made by `#[sqlx::test]`).

@@ -36,8 +36,12 @@ pub async fn auth_gate(State(state): State<AppState>, session: Session, mut requ
         Ok(resolved) => resolved,
         Err(err) => return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(err)).into_response(),
     };
-    // Repositories are fetched by git, not browsed: they answer 401 instead of a sign-in page.
-    let is_page = request.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/git/");
+    // Repositories are fetched by git and live streams by scripts, not browsed: they answer 401
+    // instead of a sign-in page.
+    let is_page = request.method() == Method::GET
+        && !["/api/", "/git/", "/live/", "/ws/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
     if is_page {
         let setup_done = match setup_done(&state).await {
             Ok(done) => done,

@@ -97,6 +97,7 @@ pub async fn detail(state: &AppState, slug: &str) -> Result<ServiceDetail, AppEr
         template_version: record.template_version.clone(),
         template_latest,
         files: repo::file_paths(&state.pool, record.id).await?,
+        mirror: crate::services::mirror::server::get(&state.pool, record.id).await?,
         archived: record.archived_at.is_some(),
         created_at: record.created_at.to_rfc3339(),
     })

@@ -11,13 +11,14 @@ use crate::audit::server::record_by_user;
 use crate::auth::server::AuthUser;
 use crate::error::AppError;
 use crate::request_meta::RequestMeta;
+use crate::services::mirror::server as mirror;
 use crate::services::server::not_found;
 use crate::services::server::repo::{self, ServiceRecord};
 use crate::services::wizard::server::git::{commit_files, repository_path, reset_main};
 use crate::state::AppState;
-use crate::templates::server::builtin::TemplateSource;
 use crate::templates::server::render::{render, Resources, ServiceNaming};
 use crate::templates::server::repo as templates;
+use crate::templates::server::source::TemplateSource;
 use crate::templates::types::{ParamValue, RenderedFile};
 
 struct Plan {
@@ -216,6 +217,9 @@ pub async fn apply(
             tracing::error!(%reset, "could not undo the upgrade commit after the database refused the change");
         }
         return Err(err.into());
+    }
+    if mirror::get(&state.pool, id).await?.is_some() {
+        mirror::push(state, meta, user, id, &plan.record.slug).await?;
     }
     Ok(())
 }

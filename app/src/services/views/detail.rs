@@ -1,19 +1,25 @@
-//! `/services/:slug`: a service's page with tabs (overview, environments, configuration,
-//! history). Tabs are links (`?tab=`), so each has its own URL and works without script.
+//! `/services/:slug`: a service's page with tabs (overview, deployments, logs, environments,
+//! configuration, history). Tabs are links (`?tab=`), so each has its own URL and works without
+//! script.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::badge::StatusBadge;
 use super::edit::{ArchiveButtons, DeleteServiceForm, EnvironmentForm, GeneralForm};
+use crate::containers::{LogSource, LogViewer};
+use crate::deployments::DeploymentsTab;
 use crate::pages::ErrorPanel;
 use crate::services::api::get_service;
+use crate::services::mirror::MirrorCard;
 use crate::services::types::{EnvironmentInfo, ServiceDetail};
 use crate::ui::card::Card;
 use crate::ui::time::Time;
 
-const TABS: [(&str, &str); 4] = [
+const TABS: [(&str, &str); 6] = [
     ("overview", "Overview"),
+    ("deployments", "Deployments"),
+    ("logs", "Logs"),
     ("environments", "Environments"),
     ("configuration", "Configuration"),
     ("history", "History"),
@@ -48,6 +54,14 @@ fn Detail(detail: ServiceDetail, tab: String) -> impl IntoView {
         "overview".into()
     };
     let body = match tab.as_str() {
+        "deployments" => view! { <DeploymentsTab slug=row.slug.clone() /> }.into_any(),
+        "logs" => {
+            let source = LogSource::Service {
+                slug: row.slug.clone(),
+                environments: row.environments.clone(),
+            };
+            view! { <Card title="Logs of all its containers"><LogViewer source /></Card> }.into_any()
+        }
         "environments" => view! { <Environments environments=detail.environments.clone() /> }.into_any(),
         "configuration" => view! { <Configuration detail=detail.clone() /> }.into_any(),
         "history" => view! { <History detail=detail.clone() /> }.into_any(),
@@ -187,6 +201,11 @@ fn Environments(environments: Vec<EnvironmentInfo>) -> impl IntoView {
 #[component]
 fn Configuration(detail: ServiceDetail) -> impl IntoView {
     let (service_id, version, files) = (detail.row.id.clone(), detail.version, detail.files.clone());
+    let (slug, mirror, has_repository) = (
+        detail.row.slug.clone(),
+        detail.mirror.clone(),
+        detail.template_version.is_some(),
+    );
     view! {
         <div class="space-y-6">
             {detail.environments.into_iter().map(|env| {
@@ -200,6 +219,11 @@ fn Configuration(detail: ServiceDetail) -> impl IntoView {
             {(!files.is_empty()).then(|| view! {
                 <Card title="Files in its repository">
                     <ul class="font-mono text-xs">{files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
+                </Card>
+            })}
+            {has_repository.then(|| view! {
+                <Card title="Remote mirror">
+                    <MirrorCard slug mirror />
                 </Card>
             })}
         </div>

@@ -45,6 +45,8 @@ pub fn check(manifest: &Manifest) -> Vec<ManifestError> {
             "id",
             "use 2 to 40 lowercase letters, digits or -, starting with a letter",
         ));
+    } else if manifest.id == "upload" {
+        errors.push(error("id", "upload is the name of a page; choose another id"));
     }
     if manifest.name.trim().is_empty() {
         errors.push(error("name", "give the template a name"));

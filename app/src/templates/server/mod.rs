@@ -1,9 +1,12 @@
 //! Server half of templates: manifests, rendering, the built-in catalog and its storage.
 
+pub mod archive;
 pub mod builtin;
 pub mod manifest;
 pub mod render;
 pub mod repo;
+pub mod source;
+pub mod upload;
 
 use crate::error::AppError;
 use crate::state::AppState;

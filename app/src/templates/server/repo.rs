@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{PgConnection, PgPool};
 
-use super::builtin::TemplateSource;
+use super::source::TemplateSource;
 use crate::templates::types::{Category, Manifest, TemplateSummary};
 
 /// Stores a template version and makes it the latest when it is the newest. A built-in version

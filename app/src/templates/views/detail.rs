@@ -8,6 +8,7 @@ use crate::pages::ErrorPanel;
 use crate::templates::api::get_template;
 use crate::templates::types::{ParamKind, Parameter, TemplateDetail};
 use crate::ui::card::Card;
+use crate::ui::code::CodeView;
 
 #[component]
 pub fn TemplateDetailPage() -> impl IntoView {
@@ -69,8 +70,8 @@ fn Detail(detail: TemplateDetail) -> impl IntoView {
                     <div class="space-y-2" data-testid="template-preview">
                         {detail.preview.into_iter().enumerate().map(|(n, file)| view! {
                             <details open=n == 0 class="rounded-lg border border-slate-200 dark:border-slate-800">
-                                <summary class="cursor-pointer px-3 py-2 font-mono text-sm">{file.path}</summary>
-                                <pre class="max-h-96 overflow-auto border-t border-slate-200 bg-slate-50 p-3 text-xs dark:border-slate-800 dark:bg-slate-950"><code>{file.content}</code></pre>
+                                <summary class="cursor-pointer px-3 py-2 font-mono text-sm">{file.path.clone()}</summary>
+                                <CodeView path=file.path content=file.content class_name="max-h-96 border-t border-slate-200 bg-slate-50 p-3 dark:border-slate-800 dark:bg-slate-950" />
                             </details>
                         }).collect_view()}
                     </div>

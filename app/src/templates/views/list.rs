@@ -17,7 +17,10 @@ pub fn TemplatesPage() -> impl IntoView {
     };
     let templates = Resource::new(filter, |(q, category)| list_templates(q, category));
     view! {
-        <PageHeader title="Templates" description=Module::Templates.summary() />
+        <div class="flex flex-wrap items-start justify-between gap-3">
+            <PageHeader title="Templates" description=Module::Templates.summary() />
+            <a href="/templates/upload" class="rounded-md border border-slate-300 px-3 py-2 text-sm font-semibold hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">"Upload a template"</a>
+        </div>
         <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading the catalog…"</p> }>
             {move || Suspend::new(async move {
                 let (q, category) = filter();

@@ -16,8 +16,8 @@ use crate::secrets::server::write::{create_generated, NewSecretRow};
 use crate::services::server::repo::{self, EnvironmentValues, NewRecord};
 use crate::services::wizard::types::{Draft, Naming, Review};
 use crate::state::AppState;
-use crate::templates::server::builtin::TemplateSource;
 use crate::templates::server::render::{render, Resources, ServiceNaming};
+use crate::templates::server::source::TemplateSource;
 use crate::templates::types::{secret_name, ParamKind, RenderedFile};
 
 /// What step 4 shows.

@@ -12,8 +12,8 @@ use crate::services::server::{invalid_fields, parse_id};
 use crate::services::types::{check_service_name, check_slug, slugify};
 use crate::services::wizard::types::{Draft, DraftSummary, Naming, NamingForm};
 use crate::state::AppState;
-use crate::templates::server::{builtin::TemplateSource, repo as templates};
-use crate::templates::types::{parse_answer, ParamValue};
+use crate::templates::server::{repo as templates, source::TemplateSource};
+use crate::templates::types::{parse_answer, pattern_message, ParamValue};
 
 /// What a draft stores besides its step.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -120,7 +120,7 @@ pub async fn save_params(
                 if let Some(pattern) = &param.pattern {
                     let whole = format!("^(?:{pattern})$");
                     if !regex_lite::Regex::new(&whole).is_ok_and(|re| re.is_match(&text)) {
-                        errors.push(FieldError::new(&param.name, format!("Must match {pattern}")));
+                        errors.push(FieldError::new(&param.name, pattern_message(pattern)));
                         continue;
                     }
                 }

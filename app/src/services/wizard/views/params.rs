@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::services::wizard::api::SaveParameters;
 use crate::services::wizard::types::Draft;
-use crate::templates::types::{parse_answer, ParamKind, Parameter};
+use crate::templates::types::{parse_answer, pattern_message, ParamKind, Parameter};
 use crate::ui::form::{field_message, form_message, go_to_on_success, hydrated, FormAlert, SubmitButton};
 
 const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-950";
@@ -54,6 +54,19 @@ pub fn ParamsForm(draft: Draft) -> impl IntoView {
     }
 }
 
+/// The pattern rule in the browser, with the browser's own regular expressions (no regex engine
+/// in the WASM bundle). The server checks it again with the same anchoring and message; for the
+/// syntax manifests use (classes, groups, alternation, repetition) both engines agree.
+fn pattern_error(param: &Parameter, raw: &str) -> Option<String> {
+    let pattern = param.pattern.as_deref()?;
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let whole = js_sys::RegExp::new(&format!("^(?:{pattern})$"), "u");
+    (!whole.test(raw)).then(|| pattern_message(pattern))
+}
+
 #[component]
 fn ParamField(param: Parameter, current: String, server_error: Signal<Option<String>>) -> impl IntoView {
     let id = format!("param-{}", param.name);
@@ -61,7 +74,9 @@ fn ParamField(param: Parameter, current: String, server_error: Signal<Option<Str
     let local_error = RwSignal::new(None::<String>);
     let error = Signal::derive(move || local_error.get().or_else(|| server_error.get()));
     let rules = param.clone();
-    let check = move |raw: String| local_error.set(parse_answer(&rules, &raw).err());
+    let check = move |raw: String| {
+        local_error.set(parse_answer(&rules, &raw).err().or_else(|| pattern_error(&rules, &raw)));
+    };
     let label = format!("{}{}", param.label, if param.required { " *" } else { "" });
     let help = param.help.clone();
     let input = match param.kind {

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::services::wizard::api::{CreateFromDraft, DiscardDraft};
 use crate::services::wizard::types::Review;
 use crate::ui::card::Card;
+use crate::ui::code::CodeView;
 use crate::ui::form::{form_message, go_to_on_success, hydrated, FormAlert};
 
 #[component]
@@ -64,8 +65,8 @@ pub fn ReviewStep(review: Review) -> impl IntoView {
                     let anchor = format!("file-{}", file.path.replace('/', "-"));
                     view! {
                     <section id=anchor class="rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-                        <h3 class="border-b border-slate-200 px-4 py-2 font-mono text-sm dark:border-slate-800">{file.path}</h3>
-                        <pre class="max-h-96 overflow-auto p-4 text-xs leading-relaxed"><code>{file.content}</code></pre>
+                        <h3 class="border-b border-slate-200 px-4 py-2 font-mono text-sm dark:border-slate-800">{file.path.clone()}</h3>
+                        <CodeView path=file.path.clone() content=file.content class_name="max-h-96 p-4" />
                     </section>
                     }
                 }).collect_view()}
