@@ -38,7 +38,7 @@ ensure_test_docker() {
   if ! docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null 2>&1; then
     log "starting a private Docker engine in $dir"
     as_root mkdir -p "$dir"
-    as_root sh -c "nohup dockerd --host '$GANTRY_TEST_DOCKER_HOST' --data-root '$dir/data' --exec-root '$dir/exec' \
+    as_root sh -c "setsid nohup dockerd --host '$GANTRY_TEST_DOCKER_HOST' --data-root '$dir/data' --exec-root '$dir/exec' \
       --pidfile '$dir/docker.pid' --iptables=false --bridge=none --storage-driver=vfs >'$dir/dockerd.log' 2>&1 &"
     for _ in $(seq 1 60); do docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null 2>&1 && break; sleep 0.5; done
     docker -H "$GANTRY_TEST_DOCKER_HOST" info >/dev/null || { cat "$dir/dockerd.log"; return 1; }

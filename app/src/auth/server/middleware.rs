@@ -92,7 +92,10 @@ async fn setup_done(state: &AppState) -> Result<bool, AppError> {
 }
 
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.starts_with("/favicon") || path == "/healthz" || path == "/readyz"
+    path.starts_with("/pkg/")
+        || path.starts_with("/vendor/")
+        || path.starts_with("/favicon")
+        || ["/terminal.js", "/healthz", "/readyz"].contains(&path)
 }
 
 fn is_safe(method: &Method) -> bool {

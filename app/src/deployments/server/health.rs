@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use bollard::exec::{CreateExecOptions, StartExecOptions};
 use bollard::models::HealthStatusEnum;
 use bollard::query_parameters::LogsOptionsBuilder;
 use bollard::Docker;
@@ -17,6 +18,7 @@ pub const STABLE_FOR: Duration = Duration::from_secs(2);
 /// Waits until the container is ready; says how it proved it, or why it failed.
 pub async fn wait_until_ready(docker: &Docker, container: &str, host: &str) -> Result<String, String> {
     let started = Instant::now();
+    let mut probed: Option<Instant> = None;
     loop {
         let inspected = docker
             .inspect_container(container, None)
@@ -41,7 +43,18 @@ pub async fn wait_until_ready(docker: &Docker, container: &str, host: &str) -> R
             Some(HealthStatusEnum::UNHEALTHY) => {
                 return Err("the health check failed: the service did not answer on its health path".into());
             }
-            Some(HealthStatusEnum::STARTING) => {}
+            Some(HealthStatusEnum::STARTING) => {
+                // Engines before API 1.44 ignore the health check's start interval and wait a
+                // whole interval before the first probe: run the same probe now instead.
+                let probe = inspected.config.and_then(|c| c.healthcheck).and_then(|h| h.test);
+                let due = probed.is_none_or(|at| at.elapsed() >= Duration::from_secs(1));
+                if let Some(command) = probe.and_then(|test| shell_command(&test)).filter(|_| due) {
+                    probed = Some(Instant::now());
+                    if probe_passes(docker, container, &command).await {
+                        return Ok("healthy (its health check passed)".into());
+                    }
+                }
+            }
             _ if status == "running" && started.elapsed() >= STABLE_FOR => {
                 return Ok(format!(
                     "running for {} s (no health check configured)",
@@ -58,6 +71,43 @@ pub async fn wait_until_ready(docker: &Docker, container: &str, host: &str) -> R
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// The shell command of a `CMD-SHELL` health check, or the words of a `CMD` one.
+fn shell_command(test: &[String]) -> Option<Vec<String>> {
+    match test.split_first()? {
+        (kind, rest) if kind == "CMD-SHELL" => Some(vec!["sh".into(), "-c".into(), rest.join(" ")]),
+        (kind, rest) if kind == "CMD" && !rest.is_empty() => Some(rest.to_vec()),
+        _ => None,
+    }
+}
+
+/// Runs the probe once inside the container; true when it exits 0.
+async fn probe_passes(docker: &Docker, container: &str, command: &[String]) -> bool {
+    let options = CreateExecOptions {
+        cmd: Some(command.to_vec()),
+        attach_stdout: Some(false),
+        attach_stderr: Some(false),
+        ..Default::default()
+    };
+    let Ok(exec) = docker.create_exec(container, options).await else {
+        return false;
+    };
+    let detached = StartExecOptions {
+        detach: true,
+        ..Default::default()
+    };
+    if docker.start_exec(&exec.id, Some(detached)).await.is_err() {
+        return false;
+    }
+    for _ in 0..20 {
+        match docker.inspect_exec(&exec.id).await {
+            Ok(state) if state.running == Some(false) => return state.exit_code == Some(0),
+            Ok(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// The container's last lines of output, for a failure message.

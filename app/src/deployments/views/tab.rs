@@ -112,8 +112,9 @@ pub fn RollbackButton(slug: String, deployment: String) -> impl IntoView {
     let action = ServerAction::<RollBack>::new();
     go_to_on_success(action.value());
     let confirming = RwSignal::new(false);
+    let ready = hydrated();
     view! {
-        <span class="inline-flex items-center gap-2">
+        <span class="inline-flex items-center gap-2" data-testid="rollback-control" data-ready=move || ready.get().to_string()>
             <Show when=move || action.value().with(|v| matches!(v, Some(Err(_))))>
                 <span role="alert" class="text-xs text-red-600">{move || action.value().with(form_message)}</span>
             </Show>
