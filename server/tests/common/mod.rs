@@ -49,6 +49,16 @@ pub async fn spawn_app_with_cookies(pool: PgPool, secure_cookies: bool) -> TestA
 
 /// Serves the real router for `pool` with the given keys and settings.
 pub async fn serve(pool: PgPool, security: Security, secure_cookies: bool) -> TestApp {
+    serve_with_engine(pool, security, secure_cookies, test_engine()).await
+}
+
+/// Like [`serve`], on a given Docker engine.
+pub async fn serve_with_engine(
+    pool: PgPool,
+    security: Security,
+    secure_cookies: bool,
+    engine: app::containers::server::engine::Engine,
+) -> TestApp {
     init_logs();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
     let addr = listener.local_addr().expect("bound address");
@@ -60,7 +70,7 @@ pub async fn serve(pool: PgPool, security: Security, secure_cookies: bool) -> Te
         DatabaseMode::External,
         security,
         &data_dir,
-        test_engine(),
+        engine,
     );
     let app = router(state.clone(), secure_cookies);
     tokio::spawn(async move {
