@@ -36,7 +36,11 @@ fn proxy(path: &Path) -> tokio::task::JoinHandle<()> {
 async fn wait_for(engine: &Engine, up: bool) {
     let started = Instant::now();
     while matches!(engine.status(), EngineStatus::Up { .. }) != up {
-        assert!(started.elapsed() < Duration::from_secs(20), "the engine status stayed {:?}", engine.status());
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the engine status stayed {:?}",
+            engine.status()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -53,7 +57,10 @@ async fn the_panel_notices_the_engine_going_away_and_recovers_when_it_returns(po
 
     wait_for(&engine, false).await;
     let page = browser.get("/services").await.text().await.unwrap();
-    assert!(page.contains("The Docker engine is unreachable"), "every page shows the banner");
+    assert!(
+        page.contains("The Docker engine is unreachable"),
+        "every page shows the banner"
+    );
     let containers: Value = browser
         .call("/api/containers/list", &[("filter[q]", "")])
         .await
@@ -66,8 +73,16 @@ async fn the_panel_notices_the_engine_going_away_and_recovers_when_it_returns(po
     let running = proxy(&socket);
     wait_for(&engine, true).await;
     let page = browser.get("/services").await.text().await.unwrap();
-    assert!(!page.contains("The Docker engine is unreachable"), "the banner goes by itself");
-    let info = browser.call("/api/containers/engine", &[]).await.json::<Value>().await.unwrap();
+    assert!(
+        !page.contains("The Docker engine is unreachable"),
+        "the banner goes by itself"
+    );
+    let info = browser
+        .call("/api/containers/engine", &[])
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
     assert_eq!(info["reachable"], true, "{info}");
     assert!(!info["version"].as_str().unwrap().is_empty());
 
@@ -91,12 +106,24 @@ async fn container_actions_reach_the_engine_and_are_audited(pool: PgPool) {
     let state = |expected: &'static str| {
         let container = container.clone();
         async move {
-            let inspected = common::docker::client().inspect_container(&container, None).await.unwrap();
-            let status = inspected.state.and_then(|s| s.status).map(|s| s.to_string()).unwrap_or_default();
+            let inspected = common::docker::client()
+                .inspect_container(&container, None)
+                .await
+                .unwrap();
+            let status = inspected
+                .state
+                .and_then(|s| s.status)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
             assert_eq!(status, expected);
         }
     };
-    for (action, expected) in [("stop", "exited"), ("start", "running"), ("restart", "running"), ("kill", "exited")] {
+    for (action, expected) in [
+        ("stop", "exited"),
+        ("start", "running"),
+        ("restart", "running"),
+        ("kill", "exited"),
+    ] {
         let outcome: Value = browser
             .call("/api/containers/action", &[("ids[0]", &container), ("action", action)])
             .await
@@ -107,19 +134,32 @@ async fn container_actions_reach_the_engine_and_are_audited(pool: PgPool) {
         state(expected).await;
     }
     let missing: Value = browser
-        .call("/api/containers/action", &[("ids[0]", "no-such-container"), ("action", "start")])
+        .call(
+            "/api/containers/action",
+            &[("ids[0]", "no-such-container"), ("action", "start")],
+        )
         .await
         .json()
         .await
         .unwrap();
-    assert!(missing[0]["error"].as_str().unwrap().contains("no longer exists"), "{missing}");
-    let audited: Vec<String> = sqlx::query_scalar("select action from audit_log where object_type = 'container' order by id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    assert!(
+        missing[0]["error"].as_str().unwrap().contains("no longer exists"),
+        "{missing}"
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("select action from audit_log where object_type = 'container' order by id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     assert_eq!(
         audited,
-        ["container.stop", "container.start", "container.restart", "container.kill", "container.start"]
+        [
+            "container.stop",
+            "container.start",
+            "container.restart",
+            "container.kill",
+            "container.start"
+        ]
     );
     let listed = browser.get("/containers?managed=gantry").await.text().await.unwrap();
     assert!(listed.contains("acted-on") && listed.contains("exited"));
