@@ -8,6 +8,10 @@ use leptos_router::{
 };
 
 use crate::auth::{EnrollPage, LoginPage, SecurityPage, SetupPage, VerifyPage};
+use crate::billing::{
+    BillingOverviewPage, BillingSettingsPage, CheckoutCancelPage, CheckoutSuccessPage, CustomerPage, CustomersPage,
+    EventsPage, NewCustomerPage, PlanEditPage, PlansPage,
+};
 use crate::containers::{ContainerPage, ContainersPage, EnginePage};
 use crate::dashboard::DashboardPage;
 use crate::deployments::DeploymentPage;
@@ -78,7 +82,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/keys") view=KeysPage ssr=SsrMode::Async />
                     <Route path=path!("/integrations") view=|| view! { <ComingSoonPage module=Module::Integrations /> } />
                     <Route path=path!("/monitoring") view=|| view! { <ComingSoonPage module=Module::Monitoring /> } />
-                    <Route path=path!("/billing") view=|| view! { <ComingSoonPage module=Module::Billing /> } />
+                    <Route path=path!("/billing") view=BillingOverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/plans") view=PlansPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/plans/new") view=PlanEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/plans/:id") view=PlanEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/customers") view=CustomersPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/customers/new") view=NewCustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/customers/:id") view=CustomerPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/events") view=EventsPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/settings") view=BillingSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/checkout/success") view=CheckoutSuccessPage ssr=SsrMode::Async />
+                    <Route path=path!("/billing/checkout/cancel") view=CheckoutCancelPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=crate::audit::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=|| view! { <ComingSoonPage module=Module::Settings /> } />
                 </Routes>

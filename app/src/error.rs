@@ -39,6 +39,10 @@ pub enum AppError {
     StepUpRequired,
     #[error("{message}")]
     Conflict { message: String },
+    /// The organisation's plan does not allow this (a limit is reached, no plan, or a payment is
+    /// overdue past its grace period); forms show it with a link to the billing page.
+    #[error("{message}")]
+    PlanLimit { message: String },
     #[error("Too many attempts, try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side (request id {request_id})")]

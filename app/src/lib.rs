@@ -5,6 +5,7 @@
 //! - [`ui`] is the small UI kit every page uses (layout, navigation, cards, empty states).
 //! - [`dashboard`] is the first feature: real figures read from PostgreSQL.
 //! - [`pages`] holds the pages that belong to no feature yet: modules still to come, 404.
+//! - [`billing`] sells plans through Stripe and enforces their limits.
 //! - [`containers`] and [`deployments`] drive the Docker engine: deploy, operate, watch.
 //! - [`error`] is [`error::AppError`], the one error type that crosses the wire.
 //! - [`state`] (server only) is [`state::AppState`], provided once to SSR and server functions.
@@ -18,6 +19,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod containers;
 #[cfg(feature = "ssr")]
 pub mod crypto;

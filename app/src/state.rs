@@ -51,6 +51,8 @@ pub struct AppState {
     pub setup_done: Arc<AtomicBool>,
     /// The Docker engine services are deployed on.
     pub engine: crate::containers::server::engine::Engine,
+    /// The billing worker's wake-up (new Stripe events).
+    pub billing: Arc<crate::billing::server::BillingRuntime>,
 }
 
 impl AppState {

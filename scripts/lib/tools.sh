@@ -87,8 +87,11 @@ install_build_tools() {
   install_node_tools
 }
 
-# kubernetes-validate (PyPI) checks rendered Kubernetes manifests against the official schemas;
-# it lives in a virtualenv under the cache so the system Python stays untouched.
+# Python tools of the tests, from PyPI, in a virtualenv under the cache so the system Python stays
+# untouched: kubernetes-validate checks rendered Kubernetes manifests against the official
+# schemas; the official `stripe` library signs the webhook payloads of the Stripe stand-in
+# (scripts/lib/stripe_standin.py).
+STRIPE_PY_VERSION=16.1.0
 install_kubernetes_validate() {
   local venv="$HOME/.cache/gantry/venv"
   if [ ! -x "$venv/bin/kubernetes-validate" ]; then
@@ -96,6 +99,10 @@ install_kubernetes_validate() {
     python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$venv"; }
     log "pip: installing kubernetes-validate"
     "$venv/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate
+  fi
+  if ! "$venv/bin/python" -c "import stripe, sys; sys.exit(stripe.VERSION != '$STRIPE_PY_VERSION')" 2>/dev/null; then
+    log "pip: installing stripe $STRIPE_PY_VERSION"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "stripe==$STRIPE_PY_VERSION"
   fi
   export PATH="$venv/bin:$PATH"
 }

@@ -14,7 +14,11 @@ use app::{
     state::{AppState, DatabaseMode, Security, ServerInfo},
     App,
 };
-use axum::{middleware, routing::get, Router};
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use chrono::Utc;
 use http::Request;
 use leptos::prelude::LeptosOptions;
@@ -34,7 +38,7 @@ use tracing::Level;
 use crate::{
     config::Config,
     database::{Database, DatabaseError},
-    routes::{exec, git, health, live, logs, static_files},
+    routes::{exec, git, health, live, logs, static_files, stripe},
     shutdown,
 };
 
@@ -108,7 +112,8 @@ impl Application {
         );
         let router = router(state.clone(), config.secure_cookies);
         crate::jobs::spawn_session_cleanup(state.clone());
-        crate::jobs::spawn_engine_watch(state);
+        crate::jobs::spawn_engine_watch(state.clone());
+        tokio::spawn(app::billing::server::worker::run(state));
         Ok(Self {
             addr,
             listener,
@@ -162,6 +167,7 @@ pub fn app_state(
         security: Arc::new(security),
         setup_done: Arc::new(AtomicBool::new(false)),
         engine,
+        billing: Arc::new(app::billing::server::BillingRuntime::default()),
     }
 }
 
@@ -193,6 +199,8 @@ pub fn router(state: AppState, secure_cookies: bool) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), auth_gate))
         .layer(sessions)
+        // Stripe calls this from outside: no session, no same-origin rule; the signature decides.
+        .route("/webhooks/stripe", post(stripe::webhook))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -44,6 +44,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <main id="main" class="flex-1 px-4 py-6 sm:px-6 lg:px-8">
                     <div class="mx-auto max-w-6xl">
                         <EngineBanner />
+                        <crate::billing::BillingBanner />
                         {notice.map(|notice| view! {
                             <p role="status" data-testid="notice" class="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
                                 {notice}

@@ -1,5 +1,5 @@
 //! HTTP routes outside Leptos: health probes, service repositories, live streams and the exec
-//! terminal's WebSocket; webhooks and metrics later.
+//! terminal's WebSocket, and the Stripe webhook; metrics later.
 
 pub mod exec;
 pub mod git;
@@ -7,3 +7,4 @@ pub mod health;
 pub mod live;
 pub mod logs;
 pub mod static_files;
+pub mod stripe;

@@ -2,7 +2,9 @@
 
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod billing;
 pub mod docker;
+pub mod stripe;
 pub mod wizard;
 
 use std::{net::SocketAddr, path::Path, process::Command, sync::Arc};

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::server::record_by_user;
 use crate::auth::server::AuthUser;
+use crate::billing::server::standing::Resource;
 use crate::containers::server::engine::EngineStatus;
 use crate::deployments::types::{DeployProgress, DeployStatus, DeploymentDetail, DeploymentRow, ServiceDeployments};
 use crate::error::AppError;
@@ -110,7 +111,22 @@ async fn begin(
     let id = new.id;
     let detail = json!({ "service": slug, "environment": new.environment, "source": new.source, "rollback_of": new.rollback_of });
     let environment = new.environment.to_owned();
+    let replicas = new
+        .config
+        .get("replicas")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(1);
     let mut tx = state.pool.begin().await?;
+    let env_id: Uuid = sqlx::query_scalar("select id from service_environments where service_id = $1 and name = $2")
+        .bind(new.service_id)
+        .bind(new.environment)
+        .fetch_one(&mut *tx)
+        .await?;
+    let containers = Resource::Containers {
+        adding: replicas,
+        environment: env_id,
+    };
+    crate::billing::server::standing::ensure_room(&mut tx, containers).await?;
     if let Err(err) = repo::insert(&mut tx, new).await {
         let busy = matches!(&err, sqlx::Error::Database(db) if db.constraint() == Some("deployments_one_active_idx"));
         return Err(if busy {

@@ -61,6 +61,7 @@ fn DeployButtons(slug: String, environments: Vec<String>, disabled: bool) -> imp
     view! {
         <div class="space-y-3" data-ready=move || ready.get().to_string()>
             <FormAlert message=Signal::derive(move || action.value().with(form_message)) />
+            <crate::billing::PlanLimitNotice show=Signal::derive(move || matches!(action.value().get(), Some(Err(crate::error::AppError::PlanLimit { .. })))) />
             <div class="flex flex-wrap gap-3">
                 {environments.into_iter().map(|environment| {
                     let (slug, env) = (slug.clone(), environment.clone());

@@ -9,7 +9,7 @@ pub mod read;
 pub mod references;
 mod repo;
 pub mod scope;
-mod values;
+pub(crate) mod values;
 pub mod write;
 
 pub use read::Purpose;

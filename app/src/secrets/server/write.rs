@@ -345,3 +345,39 @@ pub(super) fn duplicate_name(err: sqlx::Error, name: &str) -> AppError {
         _ => AppError::from(err),
     }
 }
+
+/// Stores `value` as the global secret `name` on the caller's transaction: a new secret, or a
+/// new version of the existing one (other modules keep their credentials here this way).
+pub async fn set_global(
+    state: &AppState,
+    conn: &mut PgConnection,
+    meta: &RequestMeta,
+    user: &AuthUser,
+    name: &str,
+    description: &str,
+    value: &SecretString,
+) -> Result<Uuid, AppError> {
+    if let Err(message) = check_value(value.expose_secret()) {
+        return Err(field_error("value", message));
+    }
+    let scope = Scope::Global;
+    match repo::find_in_scope(conn, &scope, name).await? {
+        Some(row) => {
+            let version = row.current_version + 1;
+            add_value(state, conn, user, &scope, row.id, version, value, "updated", None).await?;
+            let detail = json!({ "name": name, "version": version, "value_changed": true });
+            audit(conn, meta, user, "secret.updated", row.id, detail).await?;
+            Ok(row.id)
+        }
+        None => {
+            let secret = NewSecretRow {
+                name,
+                scope: &scope,
+                description,
+                generator: None,
+                rotation_days: None,
+            };
+            insert_secret(state, conn, meta, user, secret, value).await
+        }
+    }
+}

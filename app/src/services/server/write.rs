@@ -8,6 +8,7 @@ use super::repo::{self, EnvironmentValues, NewRecord};
 use super::{invalid, invalid_fields, not_found, parse_id};
 use crate::audit::server::record_by_user;
 use crate::auth::server::AuthUser;
+use crate::billing::server::standing::{ensure_room, Resource};
 use crate::error::{AppError, FieldError};
 use crate::request_meta::RequestMeta;
 use crate::secrets::types::{check_environment, check_name};
@@ -77,6 +78,7 @@ pub async fn create(
     };
 
     let mut tx = state.pool.begin().await?;
+    ensure_room(&mut tx, Resource::Services).await?;
     let id = Uuid::now_v7();
     repo::insert(
         &mut tx,

@@ -40,6 +40,7 @@ fn RegisterForm() -> impl IntoView {
         <div data-ready=move || ready.get().to_string() data-testid="register-form">
             <ActionForm action=action attr:class="max-w-2xl space-y-5 rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
                 <FormAlert message=Signal::derive(move || value.with(form_message)) />
+                <crate::billing::PlanLimitNotice show=Signal::derive(move || matches!(value.get(), Some(Err(crate::error::AppError::PlanLimit { .. })))) />
                 <div>
                     <label for="service-name" class="block text-sm font-medium">"Name"</label>
                     <input id="service-name" name="form[name]" class=input autocomplete="off"

@@ -36,6 +36,8 @@ pub async fn create(state: &AppState, meta: &RequestMeta, user: &AuthUser, id: &
     let files = render_for(&draft, &source, &naming)?;
     let service_id = Uuid::now_v7();
     let mut tx = state.pool.begin().await?;
+    crate::billing::server::standing::ensure_room(&mut tx, crate::billing::server::standing::Resource::Services)
+        .await?;
     repo::insert(
         &mut tx,
         NewRecord {

@@ -89,6 +89,7 @@ fn CreateButtons(draft: String) -> impl IntoView {
                 Some(Err(AppError::Internal { request_id })) => Some(format!("Creating failed and nothing was kept (request id {request_id}). Try again.")),
                 other => form_message(other),
             })) />
+            <crate::billing::PlanLimitNotice show=Signal::derive(move || matches!(create.value().get(), Some(Err(AppError::PlanLimit { .. })))) />
             <button type="button" data-testid="create-service"
                 class="inline-flex w-full items-center justify-center gap-2 rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:cursor-wait disabled:opacity-70"
                 disabled=move || create.pending().get()
