@@ -62,7 +62,7 @@ pub async fn save(state: &AppState, meta: &RequestMeta, user: &AuthUser, form: S
         }
     };
     let api_key = form.api_key.0.trim().to_owned();
-    if !api_key.is_empty() && !(api_key.starts_with("sk_") || api_key.starts_with("rk_")) {
+    if !(api_key.is_empty() || api_key.starts_with("sk_") || api_key.starts_with("rk_")) {
         errors.push(FieldError::new(
             "api_key",
             "A Stripe secret key starts with sk_live_ or sk_test_ (restricted keys: rk_)",

@@ -229,9 +229,11 @@ fn SubscribeForm(customer: String, plans: Vec<PlanView>) -> impl IntoView {
     let choices: Vec<(String, String)> = plans
         .iter()
         .flat_map(|plan| {
-            let trial = (plan.trial_days > 0)
-                .then(|| format!(", {}-day trial", plan.trial_days))
-                .unwrap_or_default();
+            let trial = if plan.trial_days > 0 {
+                format!(", {}-day trial", plan.trial_days)
+            } else {
+                String::new()
+            };
             plan.prices.iter().filter(|price| price.active).map(move |price| {
                 (
                     price.id.clone(),
