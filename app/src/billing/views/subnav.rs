@@ -25,7 +25,7 @@ pub fn BillingNav() -> impl IntoView {
                 "inline-block border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:border-slate-300 hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
             };
             view! {
-                <li><a href=href class=class aria-current=here.then_some("page")>{label}</a></li>
+                <li><a href=href class=class aria-current=here.then_some("true")>{label}</a></li>
             }
         })
         .collect_view();
