@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures sign-in against a running Gantry: sets up the first admin, then times the password
 step (argon2id, the expensive part) over many logins from several threads, and the TOTP step;
-then the secrets figures (secret_store_bench.py) with the admin's fresh session.
+then the secrets and billing figures (secret_store_bench.py, billing_bench.py) with the admin's
+fresh session.
 
 Usage: login_bench.py BASE_URL [LOGINS] [THREADS]
 """
@@ -15,6 +16,7 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
+import billing_bench
 import secret_store_bench
 import containers_bench
 import services_list_bench
@@ -83,6 +85,9 @@ print(f"  TOTP step (one sign-in): {totp_ms:.1f} ms")
 
 print("\n\033[1mSecrets\033[0m")
 secret_store_bench.run(call, admin)
+
+print("\n\033[1mBilling\033[0m (against the Stripe stand-in)")
+billing_bench.run(call, admin, BASE)
 
 
 def get(path):

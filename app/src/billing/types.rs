@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use super::money::{format_money, minor_units_to_input, parse_amount, Currency, CURRENCIES};
-pub use super::plan_limits::{parse_limits, LimitKey, LIMIT_KEYS};
+pub use super::plan_limits::{label_of, parse_limits, LimitKey, LIMIT_KEYS};
 use crate::secrets::types::SecretText;
 
 /// A price of a plan, as shown.

@@ -3,21 +3,18 @@
 //! whose limits then come from that customer's plan.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgConnection;
-use stripe::{CreateCustomer, Customer, CustomerId, Invoice, ListInvoices};
+use stripe::{CreateCustomer, Customer};
 use uuid::Uuid;
 
 use super::stripe_api::{describe, Stripe};
 use super::{rfc3339, BillingError};
 use crate::audit::server::{record_by_user, DEFAULT_ORG_ID};
 use crate::auth::server::AuthUser;
-use crate::billing::types::{
-    CheckoutView, CustomerDetail, CustomerForm, CustomerSummary, InvoiceView, Invoices, SubscriptionView,
-};
+use crate::billing::types::{CheckoutView, CustomerDetail, CustomerForm, CustomerSummary, SubscriptionView};
 use crate::error::{AppError, FieldError};
 use crate::request_meta::RequestMeta;
 use crate::state::AppState;
@@ -237,7 +234,7 @@ pub async fn link(state: &AppState, meta: &RequestMeta, user: &AuthUser, id: &st
     Ok(())
 }
 
-/// A customer's page: subscriptions, invoices (asked of Stripe, else Gantry's copy), checkouts.
+/// A customer's page: subscriptions, invoices (see `invoices`), checkouts.
 pub async fn detail(state: &AppState, id: &str) -> Result<CustomerDetail, AppError> {
     let id = parse_id(id)?;
     let mut conn = state.pool.acquire().await?;
@@ -249,7 +246,8 @@ pub async fn detail(state: &AppState, id: &str) -> Result<CustomerDetail, AppErr
         Err(BillingError::NotConnected) => None,
         Err(other) => return Err(other.into()),
     };
-    let invoices = invoices(&mut conn, id, customer.stripe_customer_id.as_deref(), stripe.as_ref()).await?;
+    let invoices =
+        super::invoices::for_customer(&mut conn, id, customer.stripe_customer_id.as_deref(), stripe.as_ref()).await?;
     let plans = super::plans::list(state)
         .await?
         .plans
@@ -335,92 +333,6 @@ async fn checkouts(conn: &mut PgConnection, id: Uuid) -> Result<Vec<CheckoutView
             status: row.status,
             created_at: rfc3339(row.created_at),
             created_by: row.created_by_label,
-        })
-        .collect())
-}
-
-#[derive(sqlx::FromRow)]
-struct InvoiceRow {
-    stripe_invoice_id: String,
-    number: Option<String>,
-    status: String,
-    amount_due: i64,
-    amount_paid: i64,
-    currency: String,
-    hosted_invoice_url: Option<String>,
-    stripe_created: DateTime<Utc>,
-}
-
-/// Invoices from Stripe; Gantry's copy (kept by the invoice webhooks) when Stripe cannot answer.
-async fn invoices(
-    conn: &mut PgConnection,
-    id: Uuid,
-    stripe_customer: Option<&str>,
-    stripe: Option<&Stripe>,
-) -> Result<Invoices, BillingError> {
-    let stale_because = match (stripe, stripe_customer) {
-        (Some(stripe), Some(customer)) => match from_stripe(stripe, customer).await {
-            Ok(items) => {
-                return Ok(Invoices {
-                    items,
-                    stale_because: None,
-                })
-            }
-            Err(reason) => Some(reason),
-        },
-        (None, Some(_)) => Some(BillingError::NotConnected.to_string()),
-        (_, None) => None,
-    };
-    let rows: Vec<InvoiceRow> = sqlx::query_as(
-        "select stripe_invoice_id, number, status, amount_due, amount_paid, currency, hosted_invoice_url, stripe_created \
-         from billing_invoices where customer_id = $1 order by stripe_created desc limit 50",
-    )
-    .bind(id)
-    .fetch_all(conn)
-    .await?;
-    let items = rows
-        .into_iter()
-        .map(|row| InvoiceView {
-            id: row.stripe_invoice_id,
-            number: row.number,
-            status: row.status,
-            amount_due: row.amount_due,
-            amount_paid: row.amount_paid,
-            currency: row.currency,
-            hosted_url: row.hosted_invoice_url,
-            created: rfc3339(row.stripe_created),
-        })
-        .collect();
-    Ok(Invoices { items, stale_because })
-}
-
-async fn from_stripe(stripe: &Stripe, customer: &str) -> Result<Vec<InvoiceView>, String> {
-    let customer = CustomerId::from_str(customer).map_err(|err| err.to_string())?;
-    let mut params = ListInvoices::new();
-    params.customer = Some(customer);
-    params.limit = Some(50);
-    let list = Invoice::list(&stripe.reader(), &params)
-        .await
-        .map_err(|err| format!("Stripe {}", describe(&err)))?;
-    Ok(list
-        .data
-        .into_iter()
-        .map(|invoice| InvoiceView {
-            id: invoice.id.to_string(),
-            number: invoice.number,
-            status: invoice
-                .status
-                .map(|status| status.as_str().to_owned())
-                .unwrap_or_else(|| "draft".into()),
-            amount_due: invoice.amount_due.unwrap_or_default(),
-            amount_paid: invoice.amount_paid.unwrap_or_default(),
-            currency: invoice.currency.map(|c| c.to_string()).unwrap_or_default(),
-            hosted_url: invoice.hosted_invoice_url,
-            created: invoice
-                .created
-                .and_then(|at| DateTime::from_timestamp(at, 0))
-                .map(rfc3339)
-                .unwrap_or_default(),
         })
         .collect())
 }

@@ -7,6 +7,7 @@ pub mod customers;
 mod error;
 pub mod events;
 pub mod inbox;
+mod invoices;
 mod plan_repo;
 mod plan_sync;
 pub mod plans;
