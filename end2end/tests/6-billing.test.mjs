@@ -65,8 +65,7 @@ test('a plan is sold through Checkout, the webhooks make it active, and the port
   await page.getByLabel('Webhook signing secret').fill(SIGNING_KEY);
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByTestId('saved').waitFor();
-  await page.locator('[data-testid="test-connection"]').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="settings-form"]')?.dataset.ready === 'true');
+  await page.locator('[data-ready="true"]:has([data-testid="test-connection"])').waitFor({ timeout: READY_MS });
   await page.getByTestId('test-connection').click();
   const result = page.getByTestId('connection-result');
   await result.waitFor();
@@ -82,7 +81,7 @@ test('a plan is sold through Checkout, the webhooks make it active, and the port
   await page.getByLabel('Yearly price').fill('125');
   await page.getByLabel('Services').fill('10');
   await page.getByRole('button', { name: 'Save plan' }).click();
-  await page.waitForURL('**/billing/plans**');
+  await page.waitForURL(/\/billing\/plans#plan-/);
   const card = page.getByTestId('plan-card').first();
   await card.waitFor();
   assert.match(await card.innerText(), /£12\.50 \/ month/);
@@ -122,6 +121,26 @@ test('a plan is sold through Checkout, the webhooks make it active, and the port
   await page.waitForURL(`${stripeBase}/billing_portal/**`);
   await page.getByTestId('standin-portal').waitFor();
   await screenshot(page, 'billing-standin-portal');
+
+  // The plan's limits bite: with no services allowed, registering one says so and links to upgrading.
+  await page.goto('/billing/plans');
+  await page.getByTestId('plan-card').first().getByRole('link', { name: 'Edit' }).click();
+  await page.locator('[data-testid="plan-form"][data-ready="true"]').waitFor({ timeout: READY_MS });
+  await page.getByLabel('Services', { exact: true }).fill('0');
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.waitForURL(/\/billing\/plans#plan-/);
+  await page.goto('/services/register');
+  await page.locator('[data-testid="register-form"][data-ready="true"]').waitFor({ timeout: READY_MS });
+  await page.getByLabel('Name', { exact: true }).fill('Over the limit');
+  await page.getByRole('button', { name: 'Register service' }).click();
+  await page.getByTestId('upgrade-link').waitFor();
+  assert.match(await page.locator('main').innerText(), /The Pro plan allows 0 services/);
+  await screenshot(page, 'billing-plan-limit');
+
+  await page.goto('/billing');
+  assert.match(await page.getByTestId('standing').innerText(), /Good standing/);
+  assert.match(await page.getByTestId('owning-customer').innerText(), /Grace Hopper/);
+  await screenshot(page, 'billing-overview');
 
   await page.goto('/billing/events');
   const rows = page.getByRole('row');

@@ -418,3 +418,47 @@ async fn a_past_due_plan_keeps_working_through_the_grace_period_then_blocks_crea
     assert_eq!(call_ok(&browser, "/api/billing/banner", &[]).await, Value::Null);
     assert_eq!(register_service(&browser, "Paid again").await.0, 200);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_wizard_is_limited_too_and_keeps_the_draft_when_refused(pool: PgPool) {
+    app::templates::server::builtin::sync(&pool)
+        .await
+        .expect("built-in templates");
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _admin, stripe) = connected(&app, "7").await;
+    let plan = create_plan(&browser, &pool, "None", "1", &[("form[limit_services]", "0")]).await;
+    let customer = create_owner(&browser, &pool).await;
+    subscribe(&browser, &stripe, &pool, &customer, &plan).await;
+    deliver_all(&stripe).await;
+    process(&app).await;
+    let draft = common::wizard::start(&browser, "postgres").await;
+    browser
+        .call(
+            "/api/wizard/parameters",
+            &[
+                ("draft", &draft),
+                ("answers[database_name]", "billing"),
+                ("answers[db_user]", "billing"),
+                ("answers[storage_gb]", "20"),
+            ],
+        )
+        .await;
+    common::wizard::naming(&browser, &draft, "Billing DB", "billing-db").await;
+    let refused: Value = browser
+        .call("/api/wizard/create", &[("id", &draft)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(refused["kind"], "plan_limit", "{refused}");
+    let (services, drafts): (i64, i64) =
+        sqlx::query_as("select (select count(*) from services), (select count(*) from wizard_drafts)")
+            .fetch_one(&pool)
+            .await
+            .expect("counts");
+    assert_eq!(
+        (services, drafts),
+        (0, 1),
+        "nothing created, the draft kept for after the upgrade"
+    );
+}

@@ -132,11 +132,14 @@ pub async fn replay(state: &AppState, meta: &RequestMeta, user: &AuthUser, id: &
     Ok(status)
 }
 
-/// Runs until the process stops: processes due events when woken by a new delivery, and every
-/// few seconds for retries.
+/// Runs until the process stops (its database pool closes): processes due events when woken by a
+/// new delivery, and every few seconds for retries.
 pub async fn run(state: AppState) {
-    loop {
+    while !state.pool.is_closed() {
         if let Err(err) = process_due(&state).await {
+            if state.pool.is_closed() {
+                break;
+            }
             tracing::warn!(error = %err, "stripe event worker failed; will retry");
         }
         tokio::select! {

@@ -4,13 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::row_action::{RowAction, RowActionButton};
 use super::subnav::BillingNav;
-use super::{reload_page, StatusBadge, INPUT, PRIMARY, SECONDARY};
-use crate::billing::api::{list_stripe_events, ReplayStripeEvent};
+use super::{StatusBadge, INPUT, PRIMARY, SECONDARY};
+use crate::billing::api::list_stripe_events;
 use crate::billing::types::{EventFilter, EventList, EventRow};
 use crate::pages::ErrorPanel;
 use crate::ui::card::Card;
-use crate::ui::form::{form_message, hydrated};
 use crate::ui::time::Time;
 use crate::ui::{empty_state::EmptyState, nav::Module, page_header::PageHeader};
 
@@ -135,36 +135,12 @@ fn Table(events: Vec<EventRow>) -> impl IntoView {
                                         (None, None) => view! { <span class="text-slate-500">"—"</span> }.into_any(),
                                     }}
                                 </td>
-                                <td class="px-4 py-3 text-right"><ReplayEventButton id=event.id /></td>
+                                <td class="px-4 py-3 text-right"><RowActionButton action=RowAction::ReplayEvent id=event.id /></td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
-    }
-}
-
-/// Processes one stored event again now, then reloads the page to show its new status.
-#[island]
-fn ReplayEventButton(id: String) -> impl IntoView {
-    let action = ServerAction::<ReplayStripeEvent>::new();
-    let value = action.value();
-    let ready = hydrated();
-    Effect::new(move |_| {
-        if value.with(|v| matches!(v, Some(Ok(_)))) {
-            reload_page();
-        }
-    });
-    view! {
-        <span class="inline-flex flex-col items-end gap-1" data-ready=move || ready.get().to_string()>
-            <button type="button" class=SECONDARY data-testid="replay-event" disabled=move || action.pending().get()
-                on:click=move |_| { action.dispatch(ReplayStripeEvent { id: id.clone() }); }>
-                {move || if action.pending().get() { "Replaying…" } else { "Replay" }}
-            </button>
-            <Show when=move || value.with(|v| matches!(v, Some(Err(_))))>
-                <span role="alert" class="text-xs text-red-600 dark:text-red-400">{move || value.with(form_message)}</span>
-            </Show>
-        </span>
     }
 }

@@ -11,6 +11,7 @@ mod overview;
 mod plan_edit;
 mod plans;
 mod pricing_table;
+mod row_action;
 mod settings;
 mod subnav;
 

@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 
 use super::pricing_table::PricingTable;
+use super::row_action::{RowAction, RowActionButton};
 use super::subnav::BillingNav;
-use super::{price_text, reload_page, NotConnectedNotice, StatusBadge, DANGER, PRIMARY, SECONDARY};
-use crate::billing::api::{list_plans, ArchivePlan, SyncPlan};
+use super::{price_text, NotConnectedNotice, StatusBadge, DANGER, PRIMARY, SECONDARY};
+use crate::billing::api::{list_plans, ArchivePlan};
 use crate::billing::types::{format_money, PlanList, PlanView, PriceView};
 use crate::pages::ErrorPanel;
 use crate::ui::form::{form_message, go_to_on_success, hydrated};
@@ -124,7 +125,7 @@ fn PlanCard(plan: PlanView) -> impl IntoView {
                 <StatusBadge status=plan.sync_status.clone() />
                 {plan.stripe_product_id.clone().map(|id| view! { <code class="font-mono text-xs text-slate-500">{id}</code> })}
                 {plan.sync_error.clone().map(|error| view! { <span data-testid="sync-error" class="text-red-700 dark:text-red-400">{error}</span> })}
-                {(!synced).then(|| view! { <RetrySyncButton id=plan.id.clone() /> })}
+                {(!synced).then(|| view! { <RowActionButton action=RowAction::RetrySync id=plan.id.clone() /> })}
             </div>
             {(!history.is_empty()).then(|| view! { <PriceHistory prices=history /> })}
         </article>
@@ -152,30 +153,6 @@ fn PriceHistory(prices: Vec<PriceView>) -> impl IntoView {
                 </tbody>
             </table>
         </details>
-    }
-}
-
-/// Pushes a plan to Stripe again, then reloads the page to show the new state.
-#[island]
-fn RetrySyncButton(id: String) -> impl IntoView {
-    let action = ServerAction::<SyncPlan>::new();
-    let value = action.value();
-    let ready = hydrated();
-    Effect::new(move |_| {
-        if value.with(|v| matches!(v, Some(Ok(_)))) {
-            reload_page();
-        }
-    });
-    view! {
-        <span class="inline-flex flex-wrap items-center gap-2" data-ready=move || ready.get().to_string()>
-            <button type="button" class=SECONDARY data-testid="retry-sync" disabled=move || action.pending().get()
-                on:click=move |_| { action.dispatch(SyncPlan { id: id.clone() }); }>
-                {move || if action.pending().get() { "Syncing…" } else { "Retry sync" }}
-            </button>
-            <Show when=move || value.with(|v| matches!(v, Some(Err(_))))>
-                <span role="alert" class="text-xs text-red-600 dark:text-red-400">{move || value.with(form_message)}</span>
-            </Show>
-        </span>
     }
 }
 
