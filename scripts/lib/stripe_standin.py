@@ -270,6 +270,7 @@ class StandIn:
             ("POST", "/v1/checkout/sessions", self.create_checkout_session),
             ("GET", "/v1/checkout/sessions/{id}", lambda p, oid: self.get("checkout.session", oid)),
             ("POST", "/v1/billing_portal/sessions", self.create_portal_session),
+            ("GET", "/v1/subscriptions", self.list_subscriptions),
             ("GET", "/v1/subscriptions/{id}", lambda p, oid: self.get("subscription", oid)),
             ("GET", "/v1/invoices", self.list_invoices),
             ("GET", "/v1/invoices/{id}", lambda p, oid: self.get("invoice", oid)),
@@ -556,6 +557,19 @@ class StandIn:
             raise ApiError(400, "Invalid integer: limit must be between 1 and 100", param="limit")
         return {"object": "list", "data": invoices[:limit], "has_more": len(invoices) > limit,
                 "url": "/v1/invoices"}
+
+    def list_subscriptions(self, params):
+        """Like Stripe: canceled subscriptions only with status=all (or status=canceled)."""
+        wanted = params.get("status")
+        subscriptions = [o for o in reversed(self.objects.values()) if o["object"] == "subscription"
+                         and ("customer" not in params or o["customer"] == params["customer"])
+                         and (wanted == "all" or o["status"] == wanted
+                              or (wanted is None and o["status"] != "canceled"))]
+        limit = params.get("limit", 10)
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise ApiError(400, "Invalid integer: limit must be between 1 and 100", param="limit")
+        return {"object": "list", "data": subscriptions[:limit], "has_more": len(subscriptions) > limit,
+                "url": "/v1/subscriptions"}
 
     # ---- subscriptions, invoices, events -----------------------------------------------------
 

@@ -319,3 +319,39 @@ async fn failed_processing_is_retried_with_back_off_then_given_up_and_replayed(p
     assert_eq!(replayed, "processed");
     assert_eq!(stored_status(&pool).await, "active");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn when_no_webhook_arrives_refreshing_the_customer_reads_the_state_from_stripe(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let (browser, _admin, stripe) = connected(&app, "7").await;
+    let plan = create_plan(&browser, &pool, "Starter", "12.00", &[]).await;
+    let customer = create_owner(&browser, &pool).await;
+    let session = subscribe(&browser, &stripe, &pool, &customer, &plan).await;
+    let subscription = stripe.events().await[1]["data"]["object"]["id"]
+        .as_str()
+        .expect("sub id")
+        .to_owned();
+    stripe.set_subscription_status(&subscription, "past_due").await;
+
+    let before = call_ok(&browser, "/api/billing/checkout/state", &[("session", &session)]).await;
+    assert_eq!(before["status"], "open", "no event was delivered");
+    call_ok(&browser, "/api/billing/customers/refresh", &[("id", &customer)]).await;
+    assert_eq!(
+        stored_status(&pool).await,
+        "past_due",
+        "what Stripe says now, read directly"
+    );
+    let after = call_ok(&browser, "/api/billing/checkout/state", &[("session", &session)]).await;
+    assert_eq!(after["status"], "complete");
+    assert_eq!(after["subscription"]["status"], "past_due");
+    let events: i64 = sqlx::query_scalar("select count(*) from stripe_events")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(events, 0);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'billing.customer.refreshed'")
+        .fetch_one(&pool)
+        .await
+        .expect("audit");
+    assert_eq!(audited, 1);
+}

@@ -133,6 +133,15 @@ pub async fn link_customer(id: String, owns: bool) -> Result<String, AppError> {
     Ok(format!("/billing/customers/{id}"))
 }
 
+/// Re-reads the customer's subscriptions and open checkouts from Stripe; returns their page.
+#[server(endpoint = "billing/customers/refresh")]
+pub async fn refresh_customer(id: String) -> Result<String, AppError> {
+    let user = crate::auth::server::require_user()?;
+    let (state, meta) = context()?;
+    super::server::refresh::customer(&state, &meta, &user, &id).await?;
+    Ok(format!("/billing/customers/{}", id.trim()))
+}
+
 /// Starts a Stripe Checkout for `price` of a plan; returns Stripe's checkout URL.
 #[server(endpoint = "billing/checkout")]
 pub async fn start_checkout(customer: String, price: String) -> Result<String, AppError> {

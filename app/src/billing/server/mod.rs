@@ -11,6 +11,7 @@ mod invoices;
 mod plan_repo;
 mod plan_sync;
 pub mod plans;
+pub mod refresh;
 pub mod settings;
 pub mod signature;
 pub mod standing;

@@ -43,11 +43,7 @@ pub async fn apply(state: &AppState, conn: &mut PgConnection, event: &Event) -> 
         request_id: Some(event.id.clone()),
         ..RequestMeta::default()
     };
-    let sync = Sync {
-        stripe: &stripe,
-        meta: &meta,
-        event_at: at,
-    };
+    let sync = Sync::new(&stripe, &meta, at);
     match kind {
         "checkout.session.completed" | "checkout.session.expired" => {
             let status = if kind.ends_with("completed") {
@@ -56,17 +52,7 @@ pub async fn apply(state: &AppState, conn: &mut PgConnection, event: &Event) -> 
                 "expired"
             };
             let subscription = object_id(object, "subscription");
-            let updated = sqlx::query(
-                "update billing_checkouts set status = $2, completed_at = now(), \
-                 stripe_subscription_id = coalesce($3, stripe_subscription_id) \
-                 where stripe_session_id = $1 and status = 'open'",
-            )
-            .bind(&id)
-            .bind(status)
-            .bind(&subscription)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+            let updated = sync.settle_checkout(conn, &id, status, subscription.as_deref()).await?;
             let synced = match subscription {
                 Some(subscription) => sync.subscription(conn, &subscription).await?,
                 None => Outcome::Ignored("the session has no subscription".into()),
@@ -84,7 +70,8 @@ pub async fn apply(state: &AppState, conn: &mut PgConnection, event: &Event) -> 
     }
 }
 
-struct Sync<'a> {
+/// Stores what Stripe says now; `event_at` is when Stripe noticed (the event's time, or now).
+pub(super) struct Sync<'a> {
     stripe: &'a Stripe,
     meta: &'a RequestMeta,
     event_at: DateTime<Utc>,
@@ -107,7 +94,31 @@ struct Stored {
     past_due_since: Option<DateTime<Utc>>,
 }
 
-impl Sync<'_> {
+impl<'a> Sync<'a> {
+    pub(super) fn new(stripe: &'a Stripe, meta: &'a RequestMeta, event_at: DateTime<Utc>) -> Self {
+        Self { stripe, meta, event_at }
+    }
+
+    /// Marks an open checkout complete or expired; returns how many rows changed (0 or 1).
+    pub(super) async fn settle_checkout(
+        &self,
+        conn: &mut PgConnection,
+        session: &str,
+        status: &str,
+        subscription: Option<&str>,
+    ) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(
+            "update billing_checkouts set status = $2, completed_at = now(), \
+             stripe_subscription_id = coalesce($3, stripe_subscription_id) \
+             where stripe_session_id = $1 and status = 'open'",
+        )
+        .bind(session)
+        .bind(status)
+        .bind(subscription)
+        .execute(conn)
+        .await?
+        .rows_affected())
+    }
     async fn audit(
         &self,
         conn: &mut PgConnection,
@@ -128,7 +139,7 @@ impl Sync<'_> {
     }
 
     /// Re-reads the subscription from Stripe and stores it.
-    async fn subscription(&self, conn: &mut PgConnection, id: &str) -> Result<Outcome, BillingError> {
+    pub(super) async fn subscription(&self, conn: &mut PgConnection, id: &str) -> Result<Outcome, BillingError> {
         sqlx::query("select pg_advisory_xact_lock(hashtext('stripe-subscription:' || $1))")
             .bind(id)
             .execute(&mut *conn)

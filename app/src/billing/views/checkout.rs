@@ -81,6 +81,9 @@ fn Success(state: CheckoutState) -> impl IntoView {
                 <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
                     {format!("{} for {}. Nothing is active until Stripe's confirmation arrives.", state.plan, state.customer_name)}
                 </p>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
+                    "Taking long? The webhook may not reach Gantry: on the customer's page, Refresh from Stripe asks Stripe directly."
+                </p>
                 <a href=customer_href class=format!("{SECONDARY} mt-4")>"Go to the customer's page"</a>
             </section>
         }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use super::row_action::{RowAction, RowActionButton};
 use super::subnav::BillingNav;
 use super::{price_text, StatusBadge, DANGER, PRIMARY, SECONDARY};
 use crate::billing::api::{get_customer, LinkCustomer, OpenBillingPortal, StartCheckout};
@@ -43,10 +44,14 @@ fn Detail(detail: CustomerDetail) -> impl IntoView {
         .plans
         .iter()
         .any(|plan| plan.prices.iter().any(|price| price.active));
-    let portal = customer
-        .stripe_customer_id
-        .is_some()
-        .then(|| view! { <ManageSubscriptionButton customer=customer.id.clone() /> });
+    let portal = customer.stripe_customer_id.is_some().then(|| {
+        view! {
+            <div class="flex flex-wrap items-start gap-3">
+                <ManageSubscriptionButton customer=customer.id.clone() />
+                <RowActionButton action=RowAction::RefreshCustomer id=customer.id.clone() />
+            </div>
+        }
+    });
     let subscribe = match (detail.connected && !has_live, sellable) {
         (false, _) => None,
         (true, true) => Some(view! { <SubscribeForm customer=customer.id.clone() plans=detail.plans /> }.into_any()),

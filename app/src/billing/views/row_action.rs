@@ -1,11 +1,11 @@
-//! One button for the row actions that call the server and then show the page again: retrying a
-//! plan's Stripe sync and replaying a webhook event.
+//! One button for the actions that call the server and then show the page again: retrying a
+//! plan's Stripe sync, replaying a webhook event, re-reading a customer from Stripe.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{reload_page, SECONDARY};
-use crate::billing::api::{replay_stripe_event, sync_plan};
+use crate::billing::api::{refresh_customer, replay_stripe_event, sync_plan};
 use crate::ui::form::hydrated;
 
 /// What the button does to its row.
@@ -13,6 +13,7 @@ use crate::ui::form::hydrated;
 pub enum RowAction {
     RetrySync,
     ReplayEvent,
+    RefreshCustomer,
 }
 
 impl RowAction {
@@ -20,6 +21,7 @@ impl RowAction {
         match self {
             RowAction::RetrySync => ("Retry sync", "Syncing…", "retry-sync"),
             RowAction::ReplayEvent => ("Replay", "Replaying…", "replay-event"),
+            RowAction::RefreshCustomer => ("Refresh from Stripe", "Asking Stripe…", "refresh-customer"),
         }
     }
 }
@@ -38,6 +40,7 @@ pub fn RowActionButton(action: RowAction, id: String) -> impl IntoView {
             let outcome = match action {
                 RowAction::RetrySync => sync_plan(id).await.map(|_| ()),
                 RowAction::ReplayEvent => replay_stripe_event(id).await.map(|_| ()),
+                RowAction::RefreshCustomer => refresh_customer(id).await.map(|_| ()),
             };
             pending.set(false);
             match outcome {
