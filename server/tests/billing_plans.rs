@@ -432,17 +432,7 @@ async fn the_wizard_is_limited_too_and_keeps_the_draft_when_refused(pool: PgPool
     deliver_all(&stripe).await;
     process(&app).await;
     let draft = common::wizard::start(&browser, "postgres").await;
-    browser
-        .call(
-            "/api/wizard/parameters",
-            &[
-                ("draft", &draft),
-                ("answers[database_name]", "billing"),
-                ("answers[db_user]", "billing"),
-                ("answers[storage_gb]", "20"),
-            ],
-        )
-        .await;
+    common::wizard::answer_billing_db(&browser, &draft).await;
     common::wizard::naming(&browser, &draft, "Billing DB", "billing-db").await;
     let refused: Value = browser
         .call("/api/wizard/create", &[("id", &draft)])

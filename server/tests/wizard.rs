@@ -5,7 +5,7 @@
 mod common;
 
 use app::templates::server::builtin::sync;
-use common::wizard::{create_billing_db, git, naming, start};
+use common::wizard::{answer_billing_db, create_billing_db, git, naming, start};
 use common::{setup_admin, spawn_app, Browser};
 use serde_json::Value;
 use sqlx::PgPool;
@@ -110,17 +110,7 @@ async fn creating_makes_the_service_its_secrets_files_and_a_clonable_repository(
     let app = spawn_app(pool.clone()).await;
     let (browser, _) = setup_admin(&app).await;
     let draft = start(&browser, "postgres").await;
-    browser
-        .call(
-            "/api/wizard/parameters",
-            &[
-                ("draft", &draft),
-                ("answers[database_name]", "billing"),
-                ("answers[db_user]", "billing"),
-                ("answers[storage_gb]", "20"),
-            ],
-        )
-        .await;
+    answer_billing_db(&browser, &draft).await;
     let named = naming(&browser, &draft, "Billing DB", "billing-db").await;
     assert_eq!(
         named.json::<String>().await.unwrap(),

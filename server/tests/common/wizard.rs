@@ -48,19 +48,24 @@ pub async fn naming(browser: &Browser, draft: &str, name: &str, slug: &str) -> r
         .await
 }
 
-pub async fn create_billing_db(browser: &Browser) {
-    let draft = start(browser, "postgres").await;
+/// Answers the postgres template's parameters step for a billing database.
+pub async fn answer_billing_db(browser: &Browser, draft: &str) {
     browser
         .call(
             "/api/wizard/parameters",
             &[
-                ("draft", &draft),
+                ("draft", draft),
                 ("answers[database_name]", "billing"),
                 ("answers[db_user]", "billing"),
                 ("answers[storage_gb]", "20"),
             ],
         )
         .await;
+}
+
+pub async fn create_billing_db(browser: &Browser) {
+    let draft = start(browser, "postgres").await;
+    answer_billing_db(browser, &draft).await;
     naming(browser, &draft, "Billing DB", "billing-db").await;
     let created = browser.call("/api/wizard/create", &[("id", &draft)]).await;
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap_or_default());
